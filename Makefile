@@ -1,0 +1,42 @@
+# The commands the README gives. Everything installs from the lock files into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format bench lock clean
+
+run: $(VENV)/.runtime  ## install, migrate, serve on http://127.0.0.1:3000 (SQLite unless DATABASE_URL says otherwise)
+	$(BIN)/headcount serve
+
+test: $(VENV)/.dev  ## every test; PostgreSQL and Redis when they answer (HEADCOUNT_REQUIRE=postgres,redis makes them mandatory)
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+lock:  ## re-pin requirements*.lock from pyproject.toml (needs uv)
+	uv pip compile pyproject.toml -q -o requirements.lock
+	uv pip compile pyproject.toml -q --extra dev -o requirements-dev.lock
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Headcount: a live attendance server."""

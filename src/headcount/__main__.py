@@ -1,0 +1,3 @@
+from headcount.cli import app
+
+app(prog_name="headcount")

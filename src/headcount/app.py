@@ -1,0 +1,53 @@
+"""create_app(settings): the one place transports, middleware and services are wired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from headcount import logs
+from headcount.http import errors
+from headcount.http.limits import BodyLimit
+from headcount.http.routes import attendance, auth, classes, health
+from headcount.realtime import ws
+from headcount.services import Services
+from headcount.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    logs.configure(settings)
+    services = Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.close()
+
+    app = FastAPI(
+        title="Headcount",
+        summary="Live attendance: roll calls over WebSocket, every mark stored durably.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.dispatcher = ws.Dispatcher(services)
+    errors.install(app)
+    for router in (auth.router, classes.router, attendance.router, health.router):
+        app.include_router(router)
+    app.add_api_websocket_route("/ws", ws.endpoint)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+    app.add_middleware(BodyLimit)
+    return app

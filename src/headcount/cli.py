@@ -1,0 +1,118 @@
+"""The `headcount` command: serve, db, seed."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from headcount.realtime.transport import FanoutProtocol
+from headcount.settings import Settings, SettingsError, load_settings
+from headcount.store import migrate
+
+app = typer.Typer(
+    help="Headcount: a live attendance server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database migrations (Alembic underneath).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+WS_MAX_BYTES = 64 * 1024
+WS_PING_SECONDS = 30.0
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: PORT or 3000.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes (PostgreSQL only).")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Apply pending migrations first.")
+    ] = True,
+) -> None:
+    """Serve HTTP and WebSocket on one port."""
+    settings = _settings()
+    if workers > 1 and settings.is_sqlite:
+        typer.echo(
+            "--workers > 1 needs PostgreSQL: SQLite allows one writer process. "
+            "Set DATABASE_URL=postgresql://… or use --workers 1.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if migrate_first:
+        migrate.upgrade(settings.database_url)
+    uvicorn.run(
+        "headcount.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=settings.port if port is None else port,
+        workers=workers,
+        reload=reload,
+        ws=FanoutProtocol,
+        ws_max_size=WS_MAX_BYTES,
+        ws_ping_interval=WS_PING_SECONDS,
+        ws_ping_timeout=WS_PING_SECONDS,
+        ws_per_message_deflate=False,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=8,
+    )
+
+
+@db_app.command()
+def upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION."""
+    migrate.upgrade(_settings().database_url, revision)
+
+
+@db_app.command()
+def downgrade(revision: str = "-1") -> None:
+    """Revert migrations down to REVISION."""
+    migrate.downgrade(_settings().database_url, revision)
+
+
+@db_app.command()
+def current() -> None:
+    """Print the database's revision."""
+    migrate.current(_settings().database_url)
+
+
+@db_app.command()
+def revision(
+    message: Annotated[str, typer.Option("-m", "--message")],
+    autogenerate: bool = True,
+) -> None:
+    """Write a new migration from the difference between the tables and the database."""
+    migrate.revision(_settings().database_url, message, autogenerate)
+
+
+@app.command()
+def seed(
+    students: Annotated[int, typer.Option(min=0, max=10_000)] = 5,
+    password: str = "password123",
+) -> None:
+    """Create a demo teacher, a class and N enrolled students, and print their logins."""
+    from headcount.seed import seed_demo
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    for line in asyncio.run(seed_demo(settings, students, password)):
+        typer.echo(line)
+
+
+def main() -> None:
+    sys.exit(app())

@@ -1,0 +1,83 @@
+"""Every refusal the contract names, with its exact message and its kind.
+
+Each transport maps a kind once: an HTTP status, a WebSocket `ERROR`, a Socket.IO `exception`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Kind(Enum):
+    INVALID = "invalid"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    TOO_MANY = "too_many"
+    TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
+
+
+class DomainError(Exception):
+    def __init__(self, kind: Kind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+# Raise copies, never these instances: a raised exception carries its own traceback.
+def invalid_schema() -> DomainError:
+    return DomainError(Kind.INVALID, "Invalid request schema")
+
+
+def email_exists() -> DomainError:
+    return DomainError(Kind.INVALID, "Email already exists")
+
+
+def bad_credentials() -> DomainError:
+    return DomainError(Kind.INVALID, "Invalid email or password")
+
+
+def unauthorized() -> DomainError:
+    return DomainError(Kind.UNAUTHORIZED, "Unauthorized, token missing or invalid")
+
+
+def role_required(role: str) -> DomainError:
+    return DomainError(Kind.FORBIDDEN, f"Forbidden, {role} access required")
+
+
+def not_class_teacher() -> DomainError:
+    return DomainError(Kind.FORBIDDEN, "Forbidden, not class teacher")
+
+
+def not_enrolled() -> DomainError:
+    return DomainError(Kind.FORBIDDEN, "Forbidden, not enrolled in class")
+
+
+def class_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Class not found")
+
+
+def user_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "User not found")
+
+
+def student_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Student not found")
+
+
+def no_active_session() -> DomainError:
+    return DomainError(Kind.CONFLICT, "No active attendance session")
+
+
+def student_not_in_class() -> DomainError:
+    return DomainError(Kind.INVALID, "Student not enrolled in class")
+
+
+def event_role_required(role: str) -> DomainError:
+    return DomainError(Kind.FORBIDDEN, f"Forbidden, {role} event only")
+
+
+def unavailable() -> DomainError:
+    return DomainError(Kind.UNAVAILABLE, "Service unavailable")

@@ -1,0 +1,76 @@
+"""What callers may send, with the contract's field limits. Unknown fields are ignored."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from headcount.domain.views import Status
+from headcount.security import MAX_PASSWORD_BYTES
+
+# Deliberately plain: one @, no spaces, a dot in the domain (what browsers' type=email accept,
+# minus the dotless hosts). Stricter checks would refuse real schools' addresses.
+EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
+
+
+def _fits_bcrypt(password: str) -> str:
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValueError(f"at most {MAX_PASSWORD_BYTES} bytes of UTF-8")
+    return password
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL_PATTERN),
+]
+NewPassword = Annotated[str, Field(min_length=6), AfterValidator(_fits_bcrypt)]
+AnyPassword = Annotated[str, AfterValidator(_fits_bcrypt)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+ClassName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SignupInput(Input):
+    name: Name
+    email: Email
+    password: NewPassword
+    role: Literal["teacher", "student"]
+
+
+class LoginInput(Input):
+    email: Email
+    password: AnyPassword
+
+
+class ClassInput(Input):
+    className: ClassName
+
+
+class AddStudentInput(Input):
+    studentId: uuid.UUID
+
+
+class StartInput(Input):
+    classId: uuid.UUID
+
+
+class StudentsQuery(Input):
+    q: Annotated[str, StringConstraints(max_length=254)] | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] | None = None
+    offset: Annotated[int, Field(ge=0)] = 0
+
+
+class SessionTarget(Input):
+    """Which class's session an event acts on; none means the caller's latest."""
+
+    classId: uuid.UUID | None = None
+
+
+class MarkInput(SessionTarget):
+    studentId: uuid.UUID
+    status: Status

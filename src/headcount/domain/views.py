@@ -1,0 +1,117 @@
+"""The shapes the contract returns, camelCase as clients read them. Plain dicts on the wire."""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+Status = Literal["present", "absent", "late", "excused"]
+
+
+class UserView(TypedDict):
+    id: str
+    name: str
+    email: str
+    role: str
+
+
+class StudentView(TypedDict):
+    id: str
+    name: str
+    email: str
+
+
+class ClassView(TypedDict):
+    id: str
+    className: str
+    teacherId: str
+    studentIds: list[str]
+
+
+class ClassDetail(TypedDict):
+    id: str
+    className: str
+    teacherId: str
+    students: list[StudentView]
+
+
+class SessionRef(TypedDict):
+    sessionId: str
+    startedAt: str
+
+
+class ClassListing(TypedDict):
+    id: str
+    className: str
+    teacherId: str
+    studentCount: int
+    activeSession: SessionRef | None
+
+
+class Counts(TypedDict):
+    present: int
+    absent: int
+    late: int
+    excused: int
+    total: int
+
+
+class SessionStarted(TypedDict):
+    classId: str
+    sessionId: str
+    startedAt: str
+
+
+class MarkView(TypedDict):
+    classId: str
+    studentId: str
+    status: str
+
+
+class StatusView(TypedDict):
+    classId: str
+    status: str | None
+
+
+class SessionState(TypedDict):
+    classId: str
+    sessionId: str
+    startedAt: str
+    summary: Counts
+    attendance: dict[str, str | None]
+
+
+class SessionHistoryRow(TypedDict):
+    sessionId: str
+    startedAt: str
+    endedAt: str | None
+    present: int
+    absent: int
+    late: int
+    excused: int
+    total: int
+
+
+class MatrixStudent(TypedDict):
+    id: str
+    name: str
+    email: str
+    statuses: list[str | None]
+    rate: float | None
+
+
+class AttendanceMatrix(TypedDict):
+    classId: str
+    sessions: list[SessionRef]
+    students: list[MatrixStudent]
+
+
+def counts_of(by_status: dict[str, int]) -> Counts:
+    present, absent = by_status.get("present", 0), by_status.get("absent", 0)
+    late, excused = by_status.get("late", 0), by_status.get("excused", 0)
+    return Counts(
+        present=present,
+        absent=absent,
+        late=late,
+        excused=excused,
+        total=present + absent + late + excused,
+    )

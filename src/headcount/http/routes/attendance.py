@@ -1,0 +1,64 @@
+"""SPEC §4: starting roll calls and reading what they recorded."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
+
+from headcount.domain.inputs import StartInput
+from headcount.domain.views import AttendanceMatrix
+from headcount.http.deps import ServicesDep, Student, Teacher, body_doc, json_body
+from headcount.http.envelope import ok
+
+router = APIRouter(tags=["attendance"])
+
+
+@router.post("/attendance/start", openapi_extra=body_doc(StartInput))
+async def start(
+    services: ServicesDep,
+    teacher: Teacher,
+    body: Annotated[StartInput, Depends(json_body(StartInput))],
+) -> Response:
+    return ok(await services.sessions.start(teacher, body.classId))
+
+
+@router.get("/class/{class_id}/my-attendance")
+async def my_attendance(services: ServicesDep, student: Student, class_id: str) -> Response:
+    return ok(await services.sessions.last_status(student, class_id))
+
+
+@router.get("/class/{class_id}/sessions")
+async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
+    return ok(await services.sessions.history(teacher, class_id))
+
+
+@router.get("/class/{class_id}/attendance")
+async def attendance(
+    services: ServicesDep, teacher: Teacher, class_id: str, format: str = "json"
+) -> Response:
+    matrix = await services.sessions.matrix(teacher, class_id)
+    if format == "csv":
+        return Response(
+            _csv(matrix),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="attendance-{class_id}.csv"'},
+        )
+    return ok(matrix)
+
+
+def _csv(matrix: AttendanceMatrix) -> str:
+    """One row per student, one column per finished session (headed by its start time)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["studentId", "name", "email", *(s["startedAt"] for s in matrix["sessions"]), "rate"]
+    )
+    for student in matrix["students"]:
+        rate = "" if student["rate"] is None else f"{student['rate']:.4f}"
+        statuses = [status or "" for status in student["statuses"]]
+        writer.writerow([student["id"], student["name"], student["email"], *statuses, rate])
+    return out.getvalue()

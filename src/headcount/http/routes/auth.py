@@ -1,0 +1,68 @@
+"""SPEC §2: sign-up, log-in, who-am-I, and the OAuth2 password flow for tools."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from headcount.domain import errors
+from headcount.domain.inputs import LoginInput, SignupInput
+from headcount.http.deps import CurrentUser, ServicesDep, body_doc, json_body
+from headcount.http.envelope import JSONResponse, ok
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/signup", status_code=201, openapi_extra=body_doc(SignupInput))
+async def signup(
+    services: ServicesDep, body: Annotated[SignupInput, Depends(json_body(SignupInput))]
+) -> Response:
+    return ok(await services.accounts.signup(body), 201)
+
+
+@router.post("/login", openapi_extra=body_doc(LoginInput))
+async def login(
+    services: ServicesDep, body: Annotated[LoginInput, Depends(json_body(LoginInput))]
+) -> Response:
+    token, _ = await services.accounts.authenticate(body.email, body.password)
+    return ok({"token": token})
+
+
+@router.get("/me")
+async def me(services: ServicesDep, who: CurrentUser) -> Response:
+    return ok(await services.accounts.me(who))
+
+
+@router.post(
+    "/token",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["username", "password"],
+                        "properties": {
+                            "username": {"type": "string", "description": "the email"},
+                            "password": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def token(services: ServicesDep, request: Request) -> Response:
+    """OAuth2 password grant: answered outside the envelope, as OAuth2 clients expect."""
+    try:
+        form = await request.form()
+    except Exception:
+        raise errors.invalid_schema() from None
+    username, password = form.get("username"), form.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or not username:
+        raise errors.invalid_schema()
+    access_token, user = await services.accounts.authenticate(username, password)
+    return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})

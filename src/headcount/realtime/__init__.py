@@ -1,0 +1,1 @@
+"""Live transports: the WebSocket at /ws, the hub that fans out, the bus between processes."""

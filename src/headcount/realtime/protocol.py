@@ -1,0 +1,50 @@
+"""The /ws wire format (SPEC §5): event names, messages, and how domain events are spelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from websockets.frames import Frame, Opcode
+
+from headcount.domain.events import EnrollmentChanged, Event, Finished, Marked, Summarized
+
+ATTENDANCE_MARKED = "ATTENDANCE_MARKED"
+TODAY_SUMMARY = "TODAY_SUMMARY"
+MY_ATTENDANCE = "MY_ATTENDANCE"
+DONE = "DONE"
+SESSION_STATE = "SESSION_STATE"
+ERROR = "ERROR"
+
+DONE_MESSAGE = "Attendance persisted"
+UNAUTHORIZED = "Unauthorized or invalid token"
+INVALID_FORMAT = "Invalid message format"
+UNKNOWN_EVENT = "Unknown event"
+TOO_MANY_MESSAGES = "Too many messages"
+
+
+def message(event: str, data: Any) -> str:
+    return orjson.dumps({"event": event, "data": data}).decode()
+
+
+def error(text: str) -> str:
+    return message(ERROR, {"message": text})
+
+
+def frame(text: str) -> bytes:
+    """One unmasked server frame: the same bytes serve every recipient."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+def broadcast_text(event: Event) -> str | None:
+    """The broadcast a domain event becomes on /ws; None when it is not one."""
+    match event:
+        case Marked(class_id, student_id, status):
+            data = {"classId": str(class_id), "studentId": str(student_id), "status": status}
+            return message(ATTENDANCE_MARKED, data)
+        case Summarized(class_id, counts):
+            return message(TODAY_SUMMARY, {"classId": str(class_id), **counts})
+        case Finished(class_id, counts):
+            return message(DONE, {"classId": str(class_id), "message": DONE_MESSAGE, **counts})
+        case EnrollmentChanged():
+            return None

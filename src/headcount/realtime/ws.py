@@ -1,0 +1,178 @@
+"""The raw WebSocket at /ws (SPEC §5): authenticate, register, then answer events one by one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import structlog
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from headcount.domain import errors
+from headcount.domain.errors import DomainError
+from headcount.domain.inputs import MarkInput, SessionTarget
+from headcount.http.errors import is_unavailable
+from headcount.realtime import protocol
+from headcount.realtime.transport import EXTENSION
+from headcount.security import InvalidToken, Principal
+from headcount.services import Services
+
+log = structlog.get_logger(__name__)
+MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
+POLICY_VIOLATION = 1008
+
+
+@dataclass(eq=False)
+class Connection:
+    """One authenticated socket: the hub's peer and the sender of its unicast replies."""
+
+    principal: Principal
+    push: Callable[[bytes], None]
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.principal.user_id
+
+    def reply(self, event: str, data: Any) -> None:
+        self.push(protocol.frame(protocol.message(event, data)))
+
+    def error(self, text: str) -> None:
+        self.push(protocol.frame(protocol.error(text)))
+
+
+Handler = Callable[[Services, Connection, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    role: str
+    payload: type[BaseModel]
+    handle: Handler
+
+
+async def _mark(services: Services, conn: Connection, data: MarkInput) -> None:
+    await services.sessions.mark(conn.principal, data.classId, data.studentId, data.status)
+
+
+async def _summary(services: Services, conn: Connection, data: SessionTarget) -> None:
+    await services.sessions.summary(conn.principal, data.classId)
+
+
+async def _my_attendance(services: Services, conn: Connection, data: SessionTarget) -> None:
+    conn.reply(
+        protocol.MY_ATTENDANCE, await services.sessions.own_status(conn.principal, data.classId)
+    )
+
+
+async def _done(services: Services, conn: Connection, data: SessionTarget) -> None:
+    await services.sessions.finish(conn.principal, data.classId)
+
+
+async def _state(services: Services, conn: Connection, data: SessionTarget) -> None:
+    conn.reply(protocol.SESSION_STATE, await services.sessions.state(conn.principal, data.classId))
+
+
+ROUTES: dict[str, Route] = {
+    protocol.ATTENDANCE_MARKED: Route("teacher", MarkInput, _mark),
+    protocol.TODAY_SUMMARY: Route("teacher", SessionTarget, _summary),
+    protocol.MY_ATTENDANCE: Route("student", SessionTarget, _my_attendance),
+    protocol.DONE: Route("teacher", SessionTarget, _done),
+    protocol.SESSION_STATE: Route("any", SessionTarget, _state),
+}
+
+
+def _parse(raw: str | bytes) -> tuple[str, Any]:
+    """The event name and raw data of a frame, or DomainError with `Invalid message format`."""
+    try:
+        message = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise DomainError(errors.Kind.INVALID, protocol.INVALID_FORMAT) from None
+    if not isinstance(message, dict) or not isinstance(message.get("event"), str):
+        raise DomainError(errors.Kind.INVALID, protocol.INVALID_FORMAT)
+    return message["event"], message.get("data")
+
+
+class Dispatcher:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def handle(self, conn: Connection, raw: str | bytes) -> None:
+        if not self._limiter.hit(MESSAGES_PER_SECOND, conn.key):
+            conn.error(protocol.TOO_MANY_MESSAGES)
+            return
+        try:
+            await self._dispatch(conn, raw)
+        except DomainError as exc:
+            conn.error(exc.message)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                log.exception("websocket handler failed")
+                conn.error("Internal server error")
+                return
+            log.warning("service unavailable", error=repr(exc))
+            conn.error(errors.unavailable().message)
+
+    async def _dispatch(self, conn: Connection, raw: str | bytes) -> None:
+        name, data = _parse(raw)
+        route = ROUTES.get(name)
+        if route is None:
+            raise DomainError(errors.Kind.INVALID, protocol.UNKNOWN_EVENT)
+        if route.role != "any" and conn.principal.role != route.role:
+            raise errors.event_role_required(route.role)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise errors.invalid_schema()
+        try:
+            payload = route.payload.model_validate(data)
+        except ValueError:
+            raise errors.invalid_schema() from None
+        await route.handle(self.services, conn, payload)
+
+
+def _token(websocket: WebSocket) -> str | None:
+    token = websocket.query_params.get("token")
+    return token if token is not None else websocket.headers.get("authorization")
+
+
+async def _refuse(websocket: WebSocket) -> None:
+    try:
+        await websocket.accept()
+        await websocket.send_text(protocol.error(protocol.UNAUTHORIZED))
+        await websocket.close(POLICY_VIOLATION)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass
+
+
+async def endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    try:
+        principal = services.tokens.from_header(_token(websocket))
+    except InvalidToken:
+        await _refuse(websocket)
+        return
+    try:
+        await websocket.accept()
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
+    conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
+    services.hub.attach(conn)
+    dispatcher: Dispatcher = websocket.app.state.dispatcher
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text")
+            await dispatcher.handle(conn, raw if raw is not None else message.get("bytes", b""))
+    finally:
+        services.hub.detach(conn)

@@ -1,0 +1,123 @@
+"""`headcount serve` as a child process on a free port, the way users run it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support.backends import Backend
+
+JWT_SECRET = "test-secret-0123456789-0123456789-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        JWT_SECRET=JWT_SECRET,
+        NODE_ENV="test",
+        BCRYPT_ROUNDS="4",
+        LOG_LEVEL="warning",
+    )
+    env.pop("REDIS_URL", None)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class ServerProcess:
+    backend: Backend
+    port: int
+    workdir: Path
+    env: dict[str, str]
+    args: list[str] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"server-{self.port}.log"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "headcount", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), *self.args],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server not ready in {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextmanager
+def start_server(
+    backend: Backend,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    args: list[str] | None = None,
+    port: int | None = None,
+) -> Iterator[ServerProcess]:
+    process = ServerProcess(
+        backend=backend,
+        port=port or free_port(),
+        workdir=workdir,
+        env=server_env(backend.database_url, **dict(env or {})),
+        args=list(args or []),
+    )
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
