@@ -8,6 +8,7 @@ sets) a backend that does not answer fails the run instead of being skipped.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -66,3 +67,13 @@ def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 async def api(server: ServerProcess) -> AsyncIterator[Api]:
     async with Api(server) as client:
         yield client
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty, unmigrated database of its own, for tests that change the schema or need
+    a database nobody else writes to."""
+    if request.param == "postgres":
+        require("postgres")
+    with Backend.create(request.param, tmp_path) as created:
+        yield created
