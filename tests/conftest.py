@@ -8,8 +8,8 @@ sets) a backend that does not answer fails the run instead of being skipped.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,7 +48,9 @@ def require(name: str) -> BackendCheck:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
     """A fresh, empty database of one kind, dropped after the session."""
     if request.param == "postgres":
         require("postgres")

@@ -10,10 +10,25 @@ import pytest
 
 from headcount.settings import SettingsError, load_settings
 
-ALL_VARIABLES = (
-    "DATABASE_URL REDIS_URL REDIS_HOST REDIS_PORT JWT_SECRET JWT_EXPIRES_IN NODE_ENV APP_ENV "
-    "CORS_ORIGIN HOST PORT REDIS_TTL BCRYPT_ROUNDS LOG_LEVEL LOG_FORMAT LOG_DIR DB_TIMEOUT"
-).split()
+ALL_VARIABLES = [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "JWT_SECRET",
+    "JWT_EXPIRES_IN",
+    "NODE_ENV",
+    "APP_ENV",
+    "CORS_ORIGIN",
+    "HOST",
+    "PORT",
+    "REDIS_TTL",
+    "BCRYPT_ROUNDS",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "LOG_DIR",
+    "DB_TIMEOUT",
+]
 SECRET = "s" * 32
 
 

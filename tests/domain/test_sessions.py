@@ -35,24 +35,24 @@ async def test_marking_a_student_outside_the_class(domain: Domain) -> None:
     teacher, class_id, _ = await domain.classroom(1)
     stranger = await domain.user("student")
     await domain.sessions.start(teacher, class_id)
-    with pytest.raises(DomainError, match="^Student not enrolled in class$"):
+    with pytest.raises(DomainError, match=r"^Student not enrolled in class$"):
         await domain.sessions.mark(teacher, class_id, stranger.user_id, "present")
 
 
 async def test_no_session_to_act_on(domain: Domain) -> None:
     teacher, class_id, (student,) = await domain.classroom(1)
-    with pytest.raises(DomainError, match="^No active attendance session$"):
+    with pytest.raises(DomainError, match=r"^No active attendance session$"):
         await domain.sessions.summary(teacher, class_id)
-    with pytest.raises(DomainError, match="^No active attendance session$"):
+    with pytest.raises(DomainError, match=r"^No active attendance session$"):
         await domain.sessions.own_status(student, None)
 
 
 async def test_class_id_must_be_the_callers(domain: Domain) -> None:
     _, class_id, _ = await domain.classroom(0)
     other_teacher, outsider = await domain.user("teacher"), await domain.user("student")
-    with pytest.raises(DomainError, match="^Forbidden, not class teacher$"):
+    with pytest.raises(DomainError, match=r"^Forbidden, not class teacher$"):
         await domain.sessions.summary(other_teacher, class_id)
-    with pytest.raises(DomainError, match="^Forbidden, not enrolled in class$"):
+    with pytest.raises(DomainError, match=r"^Forbidden, not enrolled in class$"):
         await domain.sessions.own_status(outsider, class_id)
 
 
@@ -79,7 +79,7 @@ async def test_finish_marks_the_unmarked_absent(domain: Domain) -> None:
     for student in students[1:]:
         status = await domain.sessions.last_status(student, str(class_id))
         assert status == {"classId": str(class_id), "status": "absent"}
-    with pytest.raises(DomainError, match="^No active attendance session$"):
+    with pytest.raises(DomainError, match=r"^No active attendance session$"):
         await domain.sessions.finish(teacher, class_id)
 
 

@@ -44,11 +44,16 @@ class Api:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.http.aclose()
 
-    async def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+    async def request(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}))
         if token is not None:
             headers["Authorization"] = token
@@ -85,7 +90,9 @@ class Api:
         assert response.status_code == 200, response.text
 
     async def start(self, teacher: Account, class_id: str) -> dict[str, Any]:
-        response = await self.request("POST", "/attendance/start", teacher.token, json={"classId": class_id})
+        response = await self.request(
+            "POST", "/attendance/start", teacher.token, json={"classId": class_id}
+        )
         assert response.status_code == 200, response.text
         return dict(response.json()["data"])
 
@@ -99,7 +106,9 @@ class Api:
         return teacher, class_id, enrolled
 
     async def ws(self, account: Account | None = None, token: str | None = None) -> Socket:
-        query = f"?token={token if token is not None else account.token}" if (account or token) else ""
+        query = (
+            f"?token={token if token is not None else account.token}" if (account or token) else ""
+        )
         connection = await websockets.connect(self.server.ws_url + query, max_size=None)
         return Socket(connection)
 
@@ -119,8 +128,8 @@ class Socket:
     async def send_raw(self, raw: str | bytes) -> None:
         await self.connection.send(raw)
 
-    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+    async def receive(self, wait: float = 5.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), wait)
         message = json.loads(raw)
         assert isinstance(message, dict)
         return message

@@ -64,8 +64,17 @@ class ServerProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "headcount", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), *self.args],
+            [
+                sys.executable,
+                "-m",
+                "headcount",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *self.args,
+            ],
             cwd=self.workdir,
             env=self.env,
             stdout=log,
