@@ -74,13 +74,13 @@ def serve(
 
 
 @db_app.command()
-def upgrade(revision: str = "head") -> None:
+def upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION."""
     migrate.upgrade(_settings().database_url, revision)
 
 
 @db_app.command()
-def downgrade(revision: str = "-1") -> None:
+def downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
     """Revert migrations down to REVISION."""
     migrate.downgrade(_settings().database_url, revision)
 

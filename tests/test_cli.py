@@ -1,0 +1,58 @@
+"""The `headcount` command as people run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.support.backends import Backend
+from tests.support.server import server_env, start_server
+
+
+def headcount(*args: str, cwd: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "headcount", *args],
+        cwd=cwd,
+        env=server_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = headcount("--help", cwd=tmp_path, database_url="sqlite:///x.db")
+    assert result.returncode == 0
+    for command in ("serve", "db", "seed"):
+        assert command in result.stdout
+
+
+def test_db_commands(fresh_backend: Backend, tmp_path: Path) -> None:
+    url = fresh_backend.database_url
+    assert headcount("db", "upgrade", cwd=tmp_path, database_url=url).returncode == 0
+    current = headcount("db", "current", cwd=tmp_path, database_url=url)
+    assert "0001 (head)" in current.stdout
+    assert headcount("db", "downgrade", "base", cwd=tmp_path, database_url=url).returncode == 0
+    current = headcount("db", "current", cwd=tmp_path, database_url=url)
+    assert "0001" not in current.stdout
+
+
+def test_seed_prints_logins_that_work(fresh_backend: Backend, tmp_path: Path) -> None:
+    result = headcount(
+        "seed", "--students", "3", cwd=tmp_path, database_url=fresh_backend.database_url
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    logins = [line.split()[1] for line in lines if line.startswith(("teacher", "student"))]
+    assert len(logins) == 4
+    class_id = lines[0].split("id=")[1]
+    with start_server(fresh_backend, workdir=tmp_path, args=["--no-migrate"]) as server:
+        token = httpx.post(
+            f"{server.base_url}/auth/login", json={"email": logins[0], "password": "password123"}
+        ).json()["data"]["token"]
+        detail = httpx.get(f"{server.base_url}/class/{class_id}", headers={"Authorization": token})
+    assert detail.status_code == 200
+    assert [s["email"] for s in detail.json()["data"]["students"]] == logins[1:]
