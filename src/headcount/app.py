@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from headcount import logs
 from headcount.http import errors
 from headcount.http.limits import BodyLimit
-from headcount.http.routes import attendance, auth, classes, health
+from headcount.http.routes import attendance, auth, cache, classes, health
 from headcount.realtime import ws
 from headcount.services import Services
 from headcount.settings import Settings, load_settings
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.dispatcher = ws.Dispatcher(services)
     errors.install(app)
-    for router in (auth.router, classes.router, attendance.router, health.router):
+    for router in (auth.router, classes.router, attendance.router, cache.router, health.router):
         app.include_router(router)
     app.add_api_websocket_route("/ws", ws.endpoint)
     app.add_middleware(

@@ -1,13 +1,19 @@
-"""Everything a process serves with, built once from the settings and shared by all transports."""
+"""Everything a process serves with, built once from the settings and shared by all transports.
+
+With `REDIS_URL` the cache and the bus are Redis; without, both are in-process. Nothing else
+changes between a one-box school and a many-process district.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
-from headcount.domain.classes import Classes, audience
+from headcount.domain.classes import Classes, classes_heard_by
+from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
-from headcount.realtime.bus import MemoryBus
+from headcount.realtime.bus import Bus, MemoryBus, RedisBus
 from headcount.realtime.hub import Hub
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
@@ -18,25 +24,33 @@ from headcount.store.database import Database
 class Services:
     settings: Settings
     db: Database
+    cache: Cache
     tokens: Tokens
     hub: Hub
     accounts: Accounts
     classes: Classes
     sessions: Sessions
+    records: Records
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         db = Database(settings.database_url, timeout=settings.db_timeout)
+        redis_url = settings.effective_redis_url
+        cache: Cache = RedisCache(redis_url) if redis_url else MemoryCache()
+        bus: Bus = RedisBus(redis_url) if redis_url else MemoryBus()
         tokens = Tokens(settings.secret, settings.jwt_expires_in)
-        hub = Hub(MemoryBus(), lambda class_id: audience(db, class_id))
+        hub = Hub(bus, lambda who: classes_heard_by(db, who))
+        records = Records(db, cache, settings.redis_ttl)
         return cls(
             settings=settings,
             db=db,
+            cache=cache,
             tokens=tokens,
             hub=hub,
             accounts=Accounts(db, Passwords(settings.bcrypt_rounds), tokens),
             classes=Classes(db, hub),
-            sessions=Sessions(db, hub),
+            sessions=Sessions(db, hub, records),
+            records=records,
         )
 
     async def start(self) -> None:
@@ -44,4 +58,5 @@ class Services:
 
     async def close(self) -> None:
         await self.hub.close()
+        await self.cache.close()
         await self.db.close()

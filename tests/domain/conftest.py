@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from headcount.cache import MemoryCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.classes import Classes
 from headcount.domain.events import Event
 from headcount.domain.inputs import SignupInput
+from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
 from headcount.security import Passwords, Principal, Tokens
 from headcount.store import migrate
@@ -64,7 +66,7 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
         yield Domain(
             accounts=Accounts(database, Passwords(4), Tokens("k" * 32, 3600)),
             classes=Classes(database, recorder),
-            sessions=Sessions(database, recorder),
+            sessions=Sessions(database, recorder, Records(database, MemoryCache(), 3600)),
             recorder=recorder,
         )
     finally:

@@ -25,7 +25,12 @@ async def test_mark_is_stored_then_announced(domain: Domain) -> None:
     teacher, class_id, (student,) = await domain.classroom(1)
     await domain.sessions.start(teacher, class_id)
     mark = await domain.sessions.mark(teacher, None, student.user_id, "late")
-    assert mark == {"classId": str(class_id), "studentId": str(student.user_id), "status": "late"}
+    assert (mark["classId"], mark["studentId"], mark["status"]) == (
+        str(class_id),
+        str(student.user_id),
+        "late",
+    )
+    assert mark["cacheKey"] == f"attendance_{class_id}_{student.user_id}_{mark['timestamp'][:10]}"
     assert domain.recorder.events[-1] == Marked(class_id, student.user_id, "late")
     own = await domain.sessions.own_status(student, None)
     assert own == {"classId": str(class_id), "status": "late"}

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import access, errors
-from headcount.domain.events import EnrollmentChanged, EventSink
+from headcount.domain.events import AudienceJoined, EventSink
 from headcount.domain.inputs import StudentsQuery
 from headcount.domain.views import (
     ClassDetail,
@@ -66,6 +66,7 @@ class Classes:
                     created_at=clock.now(),
                 )
             )
+        await self.events.publish(AudienceJoined(class_id, teacher.user_id))
         return ClassView(
             id=str(class_id), className=class_name, teacherId=str(teacher.user_id), studentIds=[]
         )
@@ -90,7 +91,7 @@ class Classes:
             )
             student_ids = await _student_ids(conn, class_id)
         if added.rowcount:
-            await self.events.publish(EnrollmentChanged(class_id))
+            await self.events.publish(AudienceJoined(class_id, student_id))
         return ClassView(
             id=str(class_id),
             className=row.class_name,
@@ -171,11 +172,11 @@ class Classes:
             ]
 
 
-async def audience(db: Database, class_id: uuid.UUID) -> frozenset[uuid.UUID]:
-    """Everyone who hears a class's broadcasts: its teacher and its enrolled students."""
+async def classes_heard_by(db: Database, who: Principal) -> set[uuid.UUID]:
+    """The classes whose broadcasts reach `who`: taught by a teacher, enrolled in by a student."""
+    if who.role == "teacher":
+        query = select(Class.id).where(Class.teacher_id == who.user_id)
+    else:
+        query = select(Enrollment.class_id).where(Enrollment.student_id == who.user_id)
     async with db.read() as conn:
-        teacher_id = await conn.scalar(select(Class.teacher_id).where(Class.id == class_id))
-        if teacher_id is None:
-            return frozenset()
-        query = select(Enrollment.student_id).where(Enrollment.class_id == class_id)
-        return frozenset([teacher_id, *await conn.scalars(query)])
+        return set(await conn.scalars(query))

@@ -29,11 +29,14 @@ class Finished:
 
 
 @dataclass(frozen=True, slots=True)
-class EnrollmentChanged:
+class AudienceJoined:
+    """`user_id` now hears `class_id`: its teacher created it, or a student was enrolled."""
+
     class_id: uuid.UUID
+    user_id: uuid.UUID
 
 
-Event = Marked | Summarized | Finished | EnrollmentChanged
+Event = Marked | Summarized | Finished | AudienceJoined
 
 
 class EventSink(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Annotated, Literal
 
@@ -74,3 +75,22 @@ class SessionTarget(Input):
 class MarkInput(SessionTarget):
     studentId: uuid.UUID
     status: Status
+
+
+class CachedMarkInput(Input):
+    """`POST /attendance/mark`: the class is named, and the cache entry may set its own TTL."""
+
+    classId: uuid.UUID
+    studentId: uuid.UUID
+    status: Status
+    ttl: Annotated[int, Field(ge=60, le=86400)] | None = None
+
+
+class StudentDayQuery(Input):
+    classId: uuid.UUID
+    studentId: uuid.UUID
+    date: datetime.date | None = None
+
+
+class CacheKeyQuery(Input):
+    key: str

@@ -20,10 +20,12 @@ from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.classes import ROSTER_ORDER, roster_query
 from headcount.domain.events import EventSink, Finished, Marked, Summarized
+from headcount.domain.records import Records
 from headcount.domain.views import (
     AttendanceMatrix,
+    CachedValue,
     Counts,
-    MarkView,
+    MarkReceipt,
     MatrixStudent,
     SessionHistoryRow,
     SessionRef,
@@ -121,9 +123,10 @@ async def _status_of(
 
 
 class Sessions:
-    def __init__(self, db: Database, events: EventSink) -> None:
+    def __init__(self, db: Database, events: EventSink, records: Records) -> None:
         self.db = db
         self.events = events
+        self.records = records
 
     async def start(self, teacher: Principal, class_id: uuid.UUID) -> SessionStarted:
         """Open a roll call, or return the one already running (idempotent)."""
@@ -158,9 +161,14 @@ class Sessions:
         )
 
     async def mark(
-        self, teacher: Principal, class_id: uuid.UUID | None, student_id: uuid.UUID, status: str
-    ) -> MarkView:
-        """Store the mark durably, then announce it."""
+        self,
+        teacher: Principal,
+        class_id: uuid.UUID | None,
+        student_id: uuid.UUID,
+        status: str,
+        ttl: int | None = None,
+    ) -> MarkReceipt:
+        """Store the mark durably, then cache and announce it."""
         async with self.db.write() as conn:
             session = await _resolve(conn, teacher, class_id)
             await _hold_open(conn, session)
@@ -180,8 +188,22 @@ class Sessions:
                     set_={"status": status, "marked_at": now},
                 )
             )
+        timestamp = clock.iso(now)
+        key = await self.records.remember(
+            session.class_id,
+            student_id,
+            session.started_at,
+            CachedValue(status=status, timestamp=timestamp),
+            ttl,
+        )
         await self.events.publish(Marked(session.class_id, student_id, status))
-        return MarkView(classId=str(session.class_id), studentId=str(student_id), status=status)
+        return MarkReceipt(
+            classId=str(session.class_id),
+            studentId=str(student_id),
+            status=status,
+            timestamp=timestamp,
+            cacheKey=key,
+        )
 
     async def summary(self, teacher: Principal, class_id: uuid.UUID | None) -> Counts:
         async with self.db.read() as conn:

@@ -61,10 +61,26 @@ class SessionStarted(TypedDict):
     startedAt: str
 
 
-class MarkView(TypedDict):
+class MarkReceipt(TypedDict):
     classId: str
     studentId: str
     status: str
+    timestamp: str
+    cacheKey: str
+
+
+class CachedValue(TypedDict):
+    status: str | None
+    timestamp: str | None
+
+
+class StudentDay(TypedDict):
+    classId: str
+    studentId: str
+    date: str
+    status: str | None
+    timestamp: str | None
+    source: str
 
 
 class StatusView(TypedDict):

@@ -1,80 +1,104 @@
-"""Who is connected here, and who hears which class.
+"""Who is connected to this process, and which classes each of them hears.
 
-Each process keeps `user id -> open connections` and a cached audience per class (its teacher
-and enrolled students). A broadcast is encoded into one frame and written into each recipient's
+A connection hears the classes its user teaches or is enrolled in: loaded once when it
+connects, before the handshake completes, and extended when the domain announces that a user
+joined a class. A broadcast is encoded into one frame and written into each local listener's
 transport without awaiting it, so no socket can hold up another (ARCHITECTURE, pitfall 6).
+The publishing process delivers to its own connections directly; the bus carries the message
+to the others, so a bus outage never silences a process's own sockets.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from headcount.domain.events import EnrollmentChanged, Event
+from headcount.domain.events import AudienceJoined, Event
 from headcount.realtime.bus import Bus, BusMessage
 from headcount.realtime.protocol import broadcast_text, frame
+from headcount.security import Principal
 
-AudienceLoader = Callable[[uuid.UUID], Awaitable[frozenset[uuid.UUID]]]
+ClassLoader = Callable[[Principal], Awaitable[set[uuid.UUID]]]
 
 
 class Peer(Protocol):
     """One open connection, from the hub's side."""
 
     @property
-    def user_id(self) -> uuid.UUID: ...
+    def principal(self) -> Principal: ...
 
     def push(self, data: bytes) -> None: ...
 
 
 class Hub:
-    def __init__(self, bus: Bus, load_audience: AudienceLoader) -> None:
+    def __init__(self, bus: Bus, classes_of: ClassLoader) -> None:
         self.bus = bus
-        self._load_audience = load_audience
-        self._peers: defaultdict[uuid.UUID, set[Peer]] = defaultdict(set)
-        self._audiences: dict[uuid.UUID, frozenset[uuid.UUID]] = {}
-        # Deliveries happen one at a time so broadcasts of a class arrive in the order sent.
-        self._delivering = asyncio.Lock()
+        self._classes_of = classes_of
+        self._by_user: defaultdict[uuid.UUID, set[Peer]] = defaultdict(set)
+        self._hears: dict[Peer, set[str]] = {}
+        self._listeners: dict[str, set[Peer]] = {}
 
     async def start(self) -> None:
-        await self.bus.start(self._deliver)
+        await self.bus.start(self._apply)
 
     async def close(self) -> None:
         await self.bus.close()
 
-    def attach(self, peer: Peer) -> None:
-        self._peers[peer.user_id].add(peer)
+    @property
+    def connection_count(self) -> int:
+        return len(self._hears)
+
+    async def attach(self, peer: Peer) -> None:
+        """Register first, so audience news that arrives while the classes load still counts."""
+        self._by_user[peer.principal.user_id].add(peer)
+        self._hears[peer] = set()
+        try:
+            class_ids = await self._classes_of(peer.principal)
+        except BaseException:
+            self.detach(peer)
+            raise
+        if peer in self._hears:
+            for class_id in class_ids:
+                self._listen(peer, str(class_id))
 
     def detach(self, peer: Peer) -> None:
-        peers = self._peers.get(peer.user_id)
+        peers = self._by_user.get(peer.principal.user_id)
         if peers is not None:
             peers.discard(peer)
             if not peers:
-                del self._peers[peer.user_id]
+                del self._by_user[peer.principal.user_id]
+        for class_id in self._hears.pop(peer, ()):
+            listeners = self._listeners[class_id]
+            listeners.discard(peer)
+            if not listeners:
+                del self._listeners[class_id]
+                self.bus.unlisten(class_id)
 
-    @property
-    def connection_count(self) -> int:
-        return sum(len(peers) for peers in self._peers.values())
+    def _listen(self, peer: Peer, class_id: str) -> None:
+        self._hears[peer].add(class_id)
+        listeners = self._listeners.get(class_id)
+        if listeners is None:
+            self._listeners[class_id] = {peer}
+            self.bus.listen(class_id)
+        else:
+            listeners.add(peer)
 
     async def publish(self, event: Event) -> None:
-        """The domain's event sink: every process, this one included, hears it via the bus."""
-        text = broadcast_text(event)
-        if text is None and not isinstance(event, EnrollmentChanged):
-            return
-        await self.bus.publish(BusMessage(str(event.class_id), text))
+        """The domain's event sink: deliver here, then tell the other processes."""
+        if isinstance(event, AudienceJoined):
+            message = BusMessage(str(event.class_id), joined_user=str(event.user_id))
+        else:
+            message = BusMessage(str(event.class_id), text=broadcast_text(event))
+        self._apply(message)
+        await self.bus.publish(message)
 
-    async def _deliver(self, message: BusMessage) -> None:
-        class_id = uuid.UUID(message.class_id)
-        async with self._delivering:
-            if message.text is None:
-                self._audiences.pop(class_id, None)
-                return
-            audience = self._audiences.get(class_id)
-            if audience is None:
-                audience = self._audiences[class_id] = await self._load_audience(class_id)
+    def _apply(self, message: BusMessage) -> None:
+        if message.joined_user is not None:
+            for peer in self._by_user.get(uuid.UUID(message.joined_user), ()):
+                self._listen(peer, message.class_id)
+        elif message.text is not None:
             data = frame(message.text)
-            for user_id in audience:
-                for peer in self._peers.get(user_id, ()):
-                    peer.push(data)
+            for peer in self._listeners.get(message.class_id, ()):
+                peer.push(data)

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from websockets.frames import Frame, Opcode
 
-from headcount.domain.events import EnrollmentChanged, Event, Finished, Marked, Summarized
+from headcount.domain.events import Finished, Marked, Summarized
 
 ATTENDANCE_MARKED = "ATTENDANCE_MARKED"
 TODAY_SUMMARY = "TODAY_SUMMARY"
@@ -36,8 +36,8 @@ def frame(text: str) -> bytes:
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
-def broadcast_text(event: Event) -> str | None:
-    """The broadcast a domain event becomes on /ws; None when it is not one."""
+def broadcast_text(event: Marked | Summarized | Finished) -> str:
+    """The broadcast a domain event becomes on /ws."""
     match event:
         case Marked(class_id, student_id, status):
             data = {"classId": str(class_id), "studentId": str(student_id), "status": status}
@@ -46,5 +46,3 @@ def broadcast_text(event: Event) -> str | None:
             return message(TODAY_SUMMARY, {"classId": str(class_id), **counts})
         case Finished(class_id, counts):
             return message(DONE, {"classId": str(class_id), "message": DONE_MESSAGE, **counts})
-        case EnrollmentChanged():
-            return None

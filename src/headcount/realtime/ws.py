@@ -27,6 +27,7 @@ from headcount.services import Services
 log = structlog.get_logger(__name__)
 MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
 POLICY_VIOLATION = 1008
+INTERNAL_ERROR = 1011
 
 
 @dataclass(eq=False)
@@ -36,10 +37,6 @@ class Connection:
     principal: Principal
     push: Callable[[bytes], None]
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-    @property
-    def user_id(self) -> uuid.UUID:
-        return self.principal.user_id
 
     def reply(self, event: str, data: Any) -> None:
         self.push(protocol.frame(protocol.message(event, data)))
@@ -160,12 +157,18 @@ async def endpoint(websocket: WebSocket) -> None:
     except InvalidToken:
         await _refuse(websocket)
         return
+    conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
+    try:
+        await services.hub.attach(conn)
+    except Exception as exc:
+        log.warning("could not load the classes of a connection", error=repr(exc))
+        await websocket.close(INTERNAL_ERROR)
+        return
     try:
         await websocket.accept()
     except (WebSocketDisconnect, RuntimeError, OSError):
+        services.hub.detach(conn)
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
-    conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
-    services.hub.attach(conn)
     dispatcher: Dispatcher = websocket.app.state.dispatcher
     try:
         while True:

@@ -20,6 +20,7 @@ async def healthz() -> Response:
 async def readyz(services: ServicesDep) -> Response:
     try:
         await services.db.ping()
+        await services.cache.ping()
     except Exception:
         return fail(503, "Service unavailable")
     return ok({"status": "ready"})
