@@ -30,6 +30,7 @@ from headcount.outage import Outage
 log = structlog.get_logger(__name__)
 CONTROL = "control"
 OUTBOX_LIMIT = 10_000
+STALE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ class RedisBus:
         self._wanted: set[str] = {CONTROL}
         self._deliver: Deliver | None = None
         self._pubsub: PubSub | None = None
-        self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(OUTBOX_LIMIT)
+        self._outbox: asyncio.Queue[tuple[float, str, BusMessage]] = asyncio.Queue(OUTBOX_LIMIT)
         self._tasks: set[asyncio.Task[None]] = set()
         self.connected = asyncio.Event()
 
@@ -135,12 +136,12 @@ class RedisBus:
         task.add_done_callback(self._tasks.discard)
 
     async def publish(self, message: BusMessage) -> None:
-        if self.outage.active:
-            return  # at most once: while Redis is away, other processes miss this broadcast
+        """Queue for the sender task, so a slow or absent Redis never holds up a mark."""
+        item = (asyncio.get_running_loop().time(), self._channel(message.channel), message)
         try:
-            self._outbox.put_nowait((self._channel(message.channel), message.encode(self.origin)))
+            self._outbox.put_nowait(item)
         except asyncio.QueueFull:
-            log.warning("bus outbox full, dropping a broadcast", channel=message.channel)
+            self.outage.begun(RuntimeError("bus outbox full"))
 
     def listen(self, class_id: str) -> None:
         if class_id not in self._wanted:
@@ -194,10 +195,14 @@ class RedisBus:
             self._deliver(message)
 
     async def _send_forever(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            channel, payload = await self._outbox.get()
+            queued_at, channel, message = await self._outbox.get()
+            if loop.time() - queued_at > STALE_SECONDS:
+                continue  # at most once: a broadcast this late would only confuse
             try:
-                await self.redis.publish(channel, payload)
+                await self.redis.publish(channel, message.encode(self.origin))
+                self.outage.over()
             except (RedisError, OSError) as exc:
                 self.outage.begun(exc)
 

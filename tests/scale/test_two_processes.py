@@ -1,0 +1,157 @@
+"""Many processes, one service: PostgreSQL holds the truth, Redis carries broadcasts and cache."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import orjson
+
+from tests.conftest import require
+from tests.scale.conftest import Cluster
+from tests.support.backends import Backend
+from tests.support.client import Api, Socket
+from tests.support.redis_server import PrivateRedis
+from tests.support.server import start_server
+
+
+def marked(class_id: str, student_id: str, status: str) -> dict[str, object]:
+    return {
+        "event": "ATTENDANCE_MARKED",
+        "data": {"classId": class_id, "studentId": student_id, "status": status},
+    }
+
+
+async def test_a_mark_on_either_process_reaches_the_other(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    async with await cluster.a.ws(teacher) as on_a, await cluster.b.ws(student) as on_b:
+        await on_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "present"})
+        assert await on_a.receive() == marked(class_id, student.id, "present")
+        assert await on_b.receive() == marked(class_id, student.id, "present")
+    async with await cluster.b.ws(teacher) as on_b, await cluster.a.ws(student) as on_a:
+        await on_b.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
+        assert await on_a.receive() == marked(class_id, student.id, "late")
+
+
+async def test_a_rest_mark_reaches_sockets_on_both_processes(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    async with await cluster.a.ws(student) as on_a, await cluster.b.ws(teacher) as on_b:
+        body = {"classId": class_id, "studentId": student.id, "status": "excused"}
+        response = await cluster.b.request("POST", "/attendance/mark", teacher.token, json=body)
+        assert response.status_code == 200
+        for socket in (on_a, on_b):
+            assert await socket.receive() == marked(class_id, student.id, "excused")
+
+
+async def test_a_student_enrolled_on_one_process_hears_marks_from_the_other(
+    cluster: Cluster,
+) -> None:
+    teacher, class_id, _ = await cluster.a.classroom(0)
+    student = await cluster.a.student()
+    await cluster.a.start(teacher, class_id)
+    async with await cluster.b.ws(student) as on_b:
+        await cluster.a.enroll(teacher, class_id, student)
+        await asyncio.sleep(0.2)  # the enrolment news crosses the bus before the mark
+        body = {"classId": class_id, "studentId": student.id, "status": "present"}
+        await cluster.a.request("POST", "/attendance/mark", teacher.token, json=body)
+        assert await on_b.receive() == marked(class_id, student.id, "present")
+
+
+async def test_cache_entries_live_in_redis_with_their_ttl(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    body = {"classId": class_id, "studentId": student.id, "status": "late", "ttl": 120}
+    receipt = (
+        await cluster.a.request("POST", "/attendance/mark", teacher.token, json=body)
+    ).json()["data"]
+    redis = cluster.redis.client()
+    key = receipt["cacheKey"]
+    assert key == f"attendance_{class_id}_{student.id}_{receipt['timestamp'][:10]}"
+    assert orjson.loads(redis.get(key)) == {"status": "late", "timestamp": receipt["timestamp"]}
+    assert 0 < redis.ttl(key) <= 120
+    day = await cluster.b.request(
+        "GET", f"/attendance/student?classId={class_id}&studentId={student.id}", student.token
+    )
+    assert day.json()["data"]["source"] == "cache"
+    gone = await cluster.b.request(
+        "DELETE", f"/attendance/invalidate/class/{class_id}", teacher.token
+    )
+    assert gone.json() == {"success": True, "data": {"invalidated": 1}}
+    assert redis.get(key) is None
+
+
+async def _received_within(socket: Socket, seconds: float) -> dict[str, object] | None:
+    try:
+        return await socket.receive(seconds)
+    except TimeoutError:
+        return None
+
+
+async def test_redis_outage_loses_no_mark_and_heals_by_itself(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    async with (
+        await cluster.a.ws(teacher) as teacher_a,
+        await cluster.a.ws(student) as student_a,
+        await cluster.b.ws(student) as student_b,
+    ):
+        cluster.redis.stop()
+        await teacher_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "absent"})
+        # Each process still serves its own sockets.
+        assert await teacher_a.receive() == marked(class_id, student.id, "absent")
+        assert await student_a.receive() == marked(class_id, student.id, "absent")
+        # The mark is stored: reads fall back to the database on either process.
+        for api in (cluster.a, cluster.b):
+            day = await api.request(
+                "GET",
+                f"/attendance/student?classId={class_id}&studentId={student.id}",
+                student.token,
+            )
+            assert day.status_code == 200
+            assert (day.json()["data"]["status"], day.json()["data"]["source"]) == (
+                "absent",
+                "database",
+            )
+        cluster.redis.start()
+        # Cross-process delivery comes back without restarting anything.
+        healed = None
+        for _ in range(60):
+            await teacher_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
+            await teacher_a.receive()
+            await student_a.receive()
+            while (message := await _received_within(student_b, 0.25)) is not None:
+                if json.dumps(message) == json.dumps(marked(class_id, student.id, "late")):
+                    healed = message
+            if healed:
+                break
+        assert healed == marked(class_id, student.id, "late")
+
+
+async def test_workers_of_one_server_behave_as_one_service(
+    tmp_path: Path, private_redis: PrivateRedis
+) -> None:
+    """`serve --workers 3`: sockets land on different workers and all of them hear a mark."""
+    require("postgres")
+    with (
+        Backend.create("postgres", tmp_path) as backend,
+        start_server(
+            backend, tmp_path, env={"REDIS_URL": private_redis.url}, args=["--workers", "3"]
+        ) as server,
+    ):
+        async with Api(server) as api:
+            teacher, class_id, students = await api.classroom(6)
+            await api.start(teacher, class_id)
+            sockets = [await api.ws(student) for student in students]
+            try:
+                await asyncio.sleep(0.3)
+                body = {"classId": class_id, "studentId": students[0].id, "status": "present"}
+                response = await api.request("POST", "/attendance/mark", teacher.token, json=body)
+                assert response.status_code == 200
+                for socket in sockets:
+                    assert await socket.receive() == marked(class_id, students[0].id, "present")
+            finally:
+                for socket in sockets:
+                    await socket.close()
