@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import socketio
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
@@ -13,14 +14,22 @@ from headcount.http import errors
 from headcount.http.limits import BodyLimit
 from headcount.http.routes import attendance, auth, cache, classes, health
 from headcount.realtime import ws
+from headcount.realtime.socketio_gateway import server_for
 from headcount.services import Services
 from headcount.settings import Settings, load_settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+    """The whole server: Socket.IO at /socket.io, everything else the FastAPI app."""
     settings = settings or load_settings()
     logs.configure(settings)
     services = Services.build(settings)
+    api = create_api(services)
+    return socketio.ASGIApp(server_for(services), other_asgi_app=api, socketio_path="socket.io")
+
+
+def create_api(services: Services) -> FastAPI:
+    settings = services.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

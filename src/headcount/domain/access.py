@@ -45,6 +45,17 @@ async def require_enrolled(conn: AsyncConnection, who: Principal, class_id: uuid
         raise errors.not_enrolled()
 
 
+async def require_live_access(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
+    """Live events name a class: its teacher's or an enrolled student's. Any other class,
+    existing or not, is simply not theirs (SPEC §5 has no `Class not found`)."""
+    teacher_id = await conn.scalar(select(Class.teacher_id).where(Class.id == class_id))
+    if who.role == "teacher":
+        if teacher_id != who.user_id:
+            raise errors.not_class_teacher()
+    elif teacher_id is None or not await is_enrolled(conn, class_id, who.user_id):
+        raise errors.not_enrolled()
+
+
 async def require_member(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
     """The class's teacher or one of its students; anyone else reads it as not theirs."""
     teacher_id = await teacher_of(conn, class_id)

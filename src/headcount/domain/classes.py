@@ -112,6 +112,10 @@ class Classes:
             students=students,
         )
 
+    async def authorize_listener(self, who: Principal, class_id: uuid.UUID) -> None:
+        async with self.db.read() as conn:
+            await access.require_live_access(conn, who, class_id)
+
     async def students(self, query: StudentsQuery) -> list[StudentView]:
         statement = select(User.id, User.name, User.email).where(User.role == "student")
         if query.q:

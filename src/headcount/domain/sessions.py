@@ -64,13 +64,7 @@ async def _resolve(
 ) -> LiveSession:
     """The session an event acts on (SPEC §5): the named class's, else the caller's latest."""
     if class_id is not None:
-        teacher_id = await conn.scalar(select(Class.teacher_id).where(Class.id == class_id))
-        if who.role == "teacher" and teacher_id != who.user_id:
-            raise errors.not_class_teacher()
-        if who.role == "student" and (
-            teacher_id is None or not await access.is_enrolled(conn, class_id, who.user_id)
-        ):
-            raise errors.not_enrolled()
+        await access.require_live_access(conn, who, class_id)
         query = _active_sessions().where(AttendanceSession.class_id == class_id)
     elif who.role == "teacher":
         query = (

@@ -23,13 +23,33 @@ from headcount.security import Principal
 ClassLoader = Callable[[Principal], Awaitable[set[uuid.UUID]]]
 
 
-class Peer(Protocol):
-    """One open connection, from the hub's side."""
+class Broadcast:
+    """One class broadcast: its text, and the WebSocket frame made from it at most once."""
+
+    __slots__ = ("_frame", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = frame(self.text)
+        return self._frame
+
+
+class Listener(Protocol):
+    """Anything that hears classes: a /ws connection, or a Socket.IO room."""
+
+    def deliver(self, broadcast: Broadcast) -> None: ...
+
+
+class Peer(Listener, Protocol):
+    """A connection of a user, who hears every class they teach or are enrolled in."""
 
     @property
     def principal(self) -> Principal: ...
-
-    def push(self, data: bytes) -> None: ...
 
 
 class Hub:
@@ -37,8 +57,8 @@ class Hub:
         self.bus = bus
         self._classes_of = classes_of
         self._by_user: defaultdict[uuid.UUID, set[Peer]] = defaultdict(set)
-        self._hears: dict[Peer, set[str]] = {}
-        self._listeners: dict[str, set[Peer]] = {}
+        self._hears: dict[Listener, set[str]] = {}
+        self._listeners: dict[str, set[Listener]] = {}
 
     async def start(self) -> None:
         await self.bus.start(self._apply)
@@ -61,7 +81,7 @@ class Hub:
             raise
         if peer in self._hears:
             for class_id in class_ids:
-                self._listen(peer, str(class_id))
+                self.join(peer, str(class_id))
 
     def detach(self, peer: Peer) -> None:
         peers = self._by_user.get(peer.principal.user_id)
@@ -69,21 +89,27 @@ class Hub:
             peers.discard(peer)
             if not peers:
                 del self._by_user[peer.principal.user_id]
-        for class_id in self._hears.pop(peer, ()):
-            listeners = self._listeners[class_id]
-            listeners.discard(peer)
-            if not listeners:
-                del self._listeners[class_id]
-                self.bus.unlisten(class_id)
+        for class_id in self._hears.pop(peer, set()).copy():
+            self.leave(peer, class_id)
 
-    def _listen(self, peer: Peer, class_id: str) -> None:
-        self._hears[peer].add(class_id)
+    def join(self, listener: Listener, class_id: str) -> None:
+        self._hears.setdefault(listener, set()).add(class_id)
         listeners = self._listeners.get(class_id)
         if listeners is None:
-            self._listeners[class_id] = {peer}
+            self._listeners[class_id] = {listener}
             self.bus.listen(class_id)
         else:
-            listeners.add(peer)
+            listeners.add(listener)
+
+    def leave(self, listener: Listener, class_id: str) -> None:
+        self._hears.get(listener, set()).discard(class_id)
+        listeners = self._listeners.get(class_id)
+        if listeners is None:
+            return
+        listeners.discard(listener)
+        if not listeners:
+            del self._listeners[class_id]
+            self.bus.unlisten(class_id)
 
     async def publish(self, event: Event) -> None:
         """The domain's event sink: deliver here, then tell the other processes."""
@@ -96,9 +122,9 @@ class Hub:
 
     def _apply(self, message: BusMessage) -> None:
         if message.joined_user is not None:
-            for peer in self._by_user.get(uuid.UUID(message.joined_user), ()):
-                self._listen(peer, message.class_id)
+            for peer in tuple(self._by_user.get(uuid.UUID(message.joined_user), ())):
+                self.join(peer, message.class_id)
         elif message.text is not None:
-            data = frame(message.text)
-            for peer in self._listeners.get(message.class_id, ()):
-                peer.push(data)
+            broadcast = Broadcast(message.text)
+            for listener in self._listeners.get(message.class_id, ()):
+                listener.deliver(broadcast)

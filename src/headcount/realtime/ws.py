@@ -20,6 +20,7 @@ from headcount.domain.errors import DomainError
 from headcount.domain.inputs import MarkInput, SessionTarget
 from headcount.http.errors import is_unavailable
 from headcount.realtime import protocol
+from headcount.realtime.hub import Broadcast
 from headcount.realtime.transport import EXTENSION
 from headcount.security import InvalidToken, Principal
 from headcount.services import Services
@@ -37,6 +38,9 @@ class Connection:
     principal: Principal
     push: Callable[[bytes], None]
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def deliver(self, broadcast: Broadcast) -> None:
+        self.push(broadcast.frame)
 
     def reply(self, event: str, data: Any) -> None:
         self.push(protocol.frame(protocol.message(event, data)))
