@@ -14,6 +14,7 @@ from tests.support.backends import Backend
 from tests.support.client import Api, Socket
 from tests.support.redis_server import PrivateRedis
 from tests.support.server import start_server
+from tests.support.socketio_client import Client
 
 
 def marked(class_id: str, student_id: str, status: str) -> dict[str, object]:
@@ -155,3 +156,32 @@ async def test_workers_of_one_server_behave_as_one_service(
             finally:
                 for socket in sockets:
                     await socket.close()
+
+
+async def test_socketio_listeners_hear_each_mark_once_across_processes(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    on_a, on_b, marker = Client(), Client(), Client()
+    await on_a.connect(cluster.servers[0].base_url, {"token": teacher.token})
+    await on_b.connect(cluster.servers[1].base_url, {"token": student.token})
+    await marker.connect(cluster.servers[1].base_url, {"token": teacher.token})
+    try:
+        for client in (on_a, on_b):
+            assert await client.call("subscribeToClass", {"classId": class_id}) == {"success": True}
+        await asyncio.sleep(0.2)
+        async with await cluster.a.ws(teacher) as socket:
+            await socket.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
+            await socket.receive()
+        body = {"classId": class_id, "studentId": student.id, "status": "present"}
+        ack = await marker.call("markAttendance", body)
+        assert ack["success"] is True
+        expected = [
+            ("attendanceUpdate", {"classId": class_id, "studentId": student.id, "status": s})
+            for s in ("late", "present")
+        ]
+        for client in (on_a, on_b):
+            assert [await client.next(), await client.next()] == expected
+            await client.nothing_more()
+    finally:
+        for client in (on_a, on_b, marker):
+            await client.sio.disconnect()
