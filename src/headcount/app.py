@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from headcount import logs
 from headcount.http import errors
+from headcount.http.access_log import AccessLog
 from headcount.http.limits import BodyLimit
 from headcount.http.routes import attendance, auth, cache, classes, health
 from headcount.realtime import ws
@@ -59,4 +60,5 @@ def create_api(services: Services) -> FastAPI:
         allow_headers=["*"],
     )
     app.add_middleware(BodyLimit)
+    app.add_middleware(AccessLog)
     return app

@@ -71,8 +71,11 @@ class CacheKey:
             return None
 
 
+KEY_INDEX_PREFIX = "attendance_index_"
+
+
 def _index(class_id: uuid.UUID) -> str:
-    return f"attendance_index_{class_id}"
+    return f"{KEY_INDEX_PREFIX}{class_id}"
 
 
 class Cache(Protocol):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from headcount import cache_cli
+from headcount.client import client_app
 from headcount.realtime.transport import FanoutProtocol
 from headcount.settings import Settings, SettingsError, load_settings
 from headcount.store import migrate
@@ -19,7 +22,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database migrations (Alembic underneath).", no_args_is_help=True)
+cache_app = typer.Typer(help="Look inside the attendance cache (Redis).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(client_app, name="client")
+app.add_typer(cache_app, name="cache")
 
 WS_MAX_BYTES = 64 * 1024
 WS_PING_SECONDS = 30.0
@@ -112,6 +118,18 @@ def seed(
     migrate.upgrade(settings.database_url)
     for line in asyncio.run(seed_demo(settings, students, password)):
         typer.echo(line)
+
+
+@cache_app.command("get")
+def cache_get(key: str) -> None:
+    """Print one cache entry with its remaining TTL."""
+    cache_cli.get(_settings(), key)
+
+
+@cache_app.command("keys")
+def cache_keys(class_id: uuid.UUID) -> None:
+    """List a class's live cache keys with their TTLs."""
+    cache_cli.keys(_settings(), class_id)
 
 
 def main() -> None:

@@ -59,13 +59,21 @@ def configure(settings: Settings) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
-    # One line per request is ours to write (with the user id and without tokens).
+    # One line per request and per WebSocket is ours to write (with the user id, no tokens).
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("uvicorn.error").addFilter(_not_per_connection)
     structlog.configure(
         processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
+    )
+
+
+def _not_per_connection(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    return not (
+        message.startswith(("connection open", "connection closed")) or '"WebSocket /' in message
     )
 
 

@@ -24,9 +24,11 @@ def services(request: Request) -> Services:
 
 def authenticate(request: Request) -> Principal:
     try:
-        return services(request).tokens.from_header(request.headers.get("authorization"))
+        who = services(request).tokens.from_header(request.headers.get("authorization"))
     except InvalidToken:
         raise errors.unauthorized() from None
+    request.state.user_id = str(who.user_id)  # for the access log
+    return who
 
 
 def _role(role: str) -> Callable[[Principal], Principal]:

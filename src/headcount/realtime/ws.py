@@ -174,12 +174,16 @@ async def endpoint(websocket: WebSocket) -> None:
         services.hub.detach(conn)
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
     dispatcher: Dispatcher = websocket.app.state.dispatcher
+    log.info("ws connect", user_id=str(principal.user_id), role=principal.role)
+    code = 1006
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
+                code = message.get("code", 1005)
                 return
             raw = message.get("text")
             await dispatcher.handle(conn, raw if raw is not None else message.get("bytes", b""))
     finally:
         services.hub.detach(conn)
+        log.info("ws disconnect", user_id=str(principal.user_id), code=code)
