@@ -60,5 +60,6 @@ def create_api(services: Services) -> FastAPI:
         allow_headers=["*"],
     )
     app.add_middleware(BodyLimit)
+    app.add_middleware(errors.CatchAll)
     app.add_middleware(AccessLog)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from headcount.domain.errors import DomainError, Kind
 from headcount.http.envelope import fail
@@ -68,16 +69,42 @@ async def _validation(_: Request, __: Exception) -> Response:
     return fail(400, "Invalid request schema")
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    if is_unavailable(exc):
-        log.warning("service unavailable", path=request.url.path, error=repr(exc))
-        return fail(503, "Service unavailable")
-    log.exception("unhandled error", path=request.url.path)
-    return fail(500, "Internal server error")
+class CatchAll:
+    """Anything else becomes 503 or 500 in the envelope, and the request ends there.
+
+    Starlette's own handler for `Exception` re-raises after answering, which makes uvicorn
+    drop the keep-alive connection, so the next request on it fails too.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:
+                raise
+            if is_unavailable(exc):
+                log.warning("service unavailable", path=scope["path"], error=repr(exc))
+                response = fail(503, "Service unavailable")
+            else:
+                log.exception("unhandled error", path=scope["path"])
+                response = fail(500, "Internal server error")
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(Exception, _unexpected)
