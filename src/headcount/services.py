@@ -18,6 +18,7 @@ from headcount.realtime.hub import Hub
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
 from headcount.store.database import Database
+from headcount.throttle import Throttle
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Services:
     classes: Classes
     sessions: Sessions
     records: Records
+    throttle: Throttle
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -51,6 +53,7 @@ class Services:
             classes=Classes(db, hub),
             sessions=Sessions(db, hub, records),
             records=records,
+            throttle=Throttle(settings),
         )
 
     async def start(self) -> None:

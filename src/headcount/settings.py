@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] | None = Field(None, alias="LOG_FORMAT")
     log_dir: Path | None = Field(None, alias="LOG_DIR")
     db_timeout: float = Field(5.0, alias="DB_TIMEOUT", gt=0, le=300)
+    rate_limit_signup: str = Field("300/minute;3000/hour", alias="RATE_LIMIT_SIGNUP")
+    rate_limit_login_email: str = Field("10/minute;50/hour", alias="RATE_LIMIT_LOGIN_EMAIL")
+    rate_limit_login_address: str = Field("300/minute", alias="RATE_LIMIT_LOGIN_ADDRESS")
 
     @field_validator("database_url")
     @classmethod
@@ -85,6 +89,15 @@ class Settings(BaseSettings):
         if not origins:
             raise ValueError("must be a URL or a comma-separated list of URLs")
         return origins
+
+    @field_validator("rate_limit_signup", "rate_limit_login_email", "rate_limit_login_address")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("must be like 10/minute, or several joined by ;") from None
+        return value
 
     @field_validator("log_level", "env", "log_format", mode="before")
     @classmethod

@@ -185,3 +185,23 @@ async def test_socketio_listeners_hear_each_mark_once_across_processes(cluster: 
     finally:
         for client in (on_a, on_b, marker):
             await client.sio.disconnect()
+
+
+async def test_rate_limits_are_shared_by_all_processes(
+    tmp_path: Path, private_redis: PrivateRedis
+) -> None:
+    require("postgres")
+    env = {"REDIS_URL": private_redis.url, "RATE_LIMIT_LOGIN_EMAIL": "3/minute"}
+    with (
+        Backend.create("postgres", tmp_path) as backend,
+        start_server(backend, tmp_path, env=env) as first,
+        start_server(backend, tmp_path, env=env) as second,
+    ):
+        async with Api(first) as a, Api(second) as b:
+            victim = await a.teacher()
+            wrong = {"email": victim.email, "password": "wrong-password"}
+            for api in (a, b, a):
+                assert (await api.http.post("/auth/login", json=wrong)).status_code == 400
+            refused = await b.http.post("/auth/login", json=wrong)
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "Too many requests"

@@ -26,7 +26,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(database_url: str, **extra: str) -> dict[str, str]:
+RATE_LIMIT_VARIABLES = ("RATE_LIMIT_SIGNUP", "RATE_LIMIT_LOGIN_ADDRESS", "RATE_LIMIT_LOGIN_EMAIL")
+
+
+def server_env(database_url: str, unset: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
@@ -34,9 +37,15 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         NODE_ENV="test",
         BCRYPT_ROUNDS="4",
         LOG_LEVEL="warning",
+        # The suite signs up far more accounts a minute than a school; the limits themselves
+        # are tested with their defaults and with low values in tests/contract/test_rate_limits.py.
+        RATE_LIMIT_SIGNUP="100000/minute",
+        RATE_LIMIT_LOGIN_ADDRESS="100000/minute",
     )
     env.pop("REDIS_URL", None)
     env.update(extra)
+    for name in unset:
+        env.pop(name, None)
     return env
 
 
@@ -117,12 +126,13 @@ def start_server(
     env: Mapping[str, str] | None = None,
     args: list[str] | None = None,
     port: int | None = None,
+    unset: tuple[str, ...] = (),
 ) -> Iterator[ServerProcess]:
     process = ServerProcess(
         backend=backend,
         port=port or free_port(),
         workdir=workdir,
-        env=server_env(backend.database_url, **dict(env or {})),
+        env=server_env(backend.database_url, unset, **dict(env or {})),
         args=list(args or []),
     )
     process.start()

@@ -20,10 +20,11 @@ class Kind(Enum):
 
 
 class DomainError(Exception):
-    def __init__(self, kind: Kind, message: str) -> None:
+    def __init__(self, kind: Kind, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.retry_after = retry_after
 
 
 # Raise copies, never these instances: a raised exception carries its own traceback.
@@ -77,6 +78,10 @@ def student_not_in_class() -> DomainError:
 
 def event_role_required(role: str) -> DomainError:
     return DomainError(Kind.FORBIDDEN, f"Forbidden, {role} event only")
+
+
+def too_many_requests(retry_after: int) -> DomainError:
+    return DomainError(Kind.TOO_MANY, "Too many requests", retry_after)
 
 
 def unavailable() -> DomainError:

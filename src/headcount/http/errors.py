@@ -56,7 +56,8 @@ def is_unavailable(exc: BaseException) -> bool:
 
 async def _domain(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return fail(STATUS_OF_KIND[exc.kind], exc.message)
+    headers = None if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
+    return fail(STATUS_OF_KIND[exc.kind], exc.message, headers)
 
 
 async def _http(_: Request, exc: Exception) -> Response:

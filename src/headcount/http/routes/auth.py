@@ -8,25 +8,50 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from headcount.domain import errors
+from headcount.domain.errors import DomainError
 from headcount.domain.inputs import LoginInput, SignupInput
+from headcount.domain.views import UserView
 from headcount.http.deps import CurrentUser, ServicesDep, body_doc, json_body
 from headcount.http.envelope import JSONResponse, ok
+from headcount.services import Services
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _authenticate(
+    services: Services, request: Request, email: str, password: str
+) -> tuple[str, UserView]:
+    """Log-in, counting failures per email and per address against the guessing limits."""
+    email, address = email.strip().lower(), _address(request)
+    await services.throttle.before_login(email, address)
+    try:
+        return await services.accounts.authenticate(email, password)
+    except DomainError:
+        await services.throttle.failed_login(email, address)
+        raise
+
+
 @router.post("/signup", status_code=201, openapi_extra=body_doc(SignupInput))
 async def signup(
-    services: ServicesDep, body: Annotated[SignupInput, Depends(json_body(SignupInput))]
+    services: ServicesDep,
+    request: Request,
+    body: Annotated[SignupInput, Depends(json_body(SignupInput))],
 ) -> Response:
+    await services.throttle.signup(_address(request))
     return ok(await services.accounts.signup(body), 201)
 
 
 @router.post("/login", openapi_extra=body_doc(LoginInput))
 async def login(
-    services: ServicesDep, body: Annotated[LoginInput, Depends(json_body(LoginInput))]
+    services: ServicesDep,
+    request: Request,
+    body: Annotated[LoginInput, Depends(json_body(LoginInput))],
 ) -> Response:
-    token, _ = await services.accounts.authenticate(body.email, body.password)
+    token, _ = await _authenticate(services, request, body.email, body.password)
     return ok({"token": token})
 
 
@@ -64,5 +89,5 @@ async def token(services: ServicesDep, request: Request) -> Response:
     username, password = form.get("username"), form.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise errors.invalid_schema()
-    access_token, user = await services.accounts.authenticate(username, password)
+    access_token, user = await _authenticate(services, request, username, password)
     return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})
