@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from headcount import logs
 from headcount.http import errors
 from headcount.http.access_log import AccessLog
+from headcount.http.headers import SecurityHeaders
 from headcount.http.limits import BodyLimit
 from headcount.http.routes import attendance, auth, cache, classes, health
 from headcount.realtime import ws
@@ -61,5 +62,6 @@ def create_api(services: Services) -> FastAPI:
     )
     app.add_middleware(BodyLimit)
     app.add_middleware(errors.CatchAll)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app

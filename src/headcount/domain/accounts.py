@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -16,6 +17,10 @@ from headcount.security import Passwords, Principal, Tokens
 from headcount.store.database import Database
 from headcount.store.tables import User
 
+# Accounts are never deleted through the API, so a token's account is looked up at most
+# once per SEEN_SECONDS per process; a deletion by hand takes effect within that time.
+SEEN_SECONDS = 30.0
+SEEN_LIMIT = 100_000
 _VIEW_COLUMNS = (User.id, User.name, User.email, User.role)
 
 
@@ -28,6 +33,7 @@ class Accounts:
         self.db = db
         self.passwords = passwords
         self.tokens = tokens
+        self._seen: dict[uuid.UUID, float] = {}
 
     async def signup(self, data: SignupInput) -> UserView:
         async with self.db.read() as conn:
@@ -66,6 +72,19 @@ class Accounts:
             raise errors.bad_credentials()
         assert row is not None
         return self.tokens.issue(row.id, row.role), _view(row)
+
+    async def exists(self, user_id: uuid.UUID) -> bool:
+        """Whether a token's account still exists; a yes is remembered for a short while."""
+        now = time.monotonic()
+        if self._seen.get(user_id, 0.0) > now:
+            return True
+        async with self.db.read() as conn:
+            found = await conn.scalar(select(User.id).where(User.id == user_id)) is not None
+        if found:
+            if len(self._seen) > SEEN_LIMIT:
+                self._seen.clear()
+            self._seen[user_id] = now + SEEN_SECONDS
+        return found
 
     async def me(self, who: Principal) -> UserView:
         async with self.db.read() as conn:

@@ -22,12 +22,22 @@ def services(request: Request) -> Services:
     return found
 
 
-def authenticate(request: Request) -> Principal:
+def token_holder(request: Request) -> Principal:
+    """Whoever the token names, whether or not the account still exists."""
     try:
         who = services(request).tokens.from_header(request.headers.get("authorization"))
     except InvalidToken:
         raise errors.unauthorized() from None
     request.state.user_id = str(who.user_id)  # for the access log
+    return who
+
+
+async def authenticate(
+    request: Request, who: Annotated[Principal, Depends(token_holder)]
+) -> Principal:
+    """A valid token of an account that still exists."""
+    if not await services(request).accounts.exists(who.user_id):
+        raise errors.unauthorized()
     return who
 
 
@@ -41,6 +51,7 @@ def _role(role: str) -> Callable[[Principal], Principal]:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+TokenHolder = Annotated[Principal, Depends(token_holder)]
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 Teacher = Annotated[Principal, Depends(_role("teacher"))]
 Student = Annotated[Principal, Depends(_role("student"))]

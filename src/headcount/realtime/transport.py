@@ -18,6 +18,7 @@ from websockets.http11 import Request
 EXTENSION = "headcount.push"
 BACKLOG_LIMIT = 1024 * 1024
 STALL_SECONDS = 10.0
+GOING_AWAY = 1001
 
 
 class FanoutProtocol(WebSocketsSansIOProtocol):
@@ -40,6 +41,18 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
             return
         self.transport.write(data)
+
+    def shutdown(self) -> None:
+        """Server stopping: open sockets close with 1001 (going away), not uvicorn's 1012."""
+        if not self.handshake_complete or self.close_sent:
+            super().shutdown()
+            return
+        self.stop_keepalive()
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": GOING_AWAY})
+        self.conn.send_close(GOING_AWAY)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        self.transport.close()
 
     def pause_writing(self) -> None:
         super().pause_writing()

@@ -154,10 +154,24 @@ async def _refuse(websocket: WebSocket) -> None:
         pass
 
 
+def _origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+    """Browsers name their page's origin; other clients send none and are not at risk."""
+    origin = websocket.headers.get("origin")
+    if origin is None or "*" in allowed or origin.rstrip("/") in allowed:
+        return True
+    host = websocket.headers.get("host", "")
+    return origin in (f"http://{host}", f"https://{host}")
+
+
 async def endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
+    if not _origin_allowed(websocket, services.settings.cors_origin):
+        await websocket.close(POLICY_VIOLATION)  # before accepting: the upgrade is refused
+        return
     try:
         principal = services.tokens.from_header(_token(websocket))
+        if not await services.accounts.exists(principal.user_id):
+            raise InvalidToken("the account no longer exists")
     except InvalidToken:
         await _refuse(websocket)
         return

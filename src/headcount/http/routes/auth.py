@@ -11,7 +11,7 @@ from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import LoginInput, SignupInput
 from headcount.domain.views import UserView
-from headcount.http.deps import CurrentUser, ServicesDep, body_doc, json_body
+from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body
 from headcount.http.envelope import JSONResponse, ok
 from headcount.services import Services
 
@@ -56,7 +56,7 @@ async def login(
 
 
 @router.get("/me")
-async def me(services: ServicesDep, who: CurrentUser) -> Response:
+async def me(services: ServicesDep, who: TokenHolder) -> Response:
     return ok(await services.accounts.me(who))
 
 

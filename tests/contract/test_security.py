@@ -1,0 +1,56 @@
+"""Security edges: headers, browser origins on /ws, tokens whose account is gone."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import websockets
+from sqlalchemy import delete
+
+from headcount.store.database import Database
+from headcount.store.tables import User
+from tests.support.client import Api
+
+
+async def test_security_headers_on_api_and_pages(api: Api) -> None:
+    for path in ("/healthz", "/no-such-route"):
+        response = await api.http.get(path)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    docs = await api.http.get("/docs")
+    assert docs.status_code == 200
+    assert "script-src 'self'" in docs.headers["content-security-policy"]
+
+
+async def test_a_foreign_browser_origin_cannot_open_a_socket(api: Api) -> None:
+    teacher = await api.teacher()
+    url = f"{api.server.ws_url}?token={teacher.token}"
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(url, origin=websockets.Origin("https://evil.example"))
+    assert refused.value.response.status_code == 403
+    for origin in ("http://localhost:5173", f"http://127.0.0.1:{api.server.port}"):
+        async with websockets.connect(url, origin=websockets.Origin(origin)) as socket:
+            await socket.send('{"event":"TODAY_SUMMARY"}')
+            assert "No active attendance session" in str(await socket.recv())
+
+
+async def test_a_deleted_account_s_token_is_refused(api: Api) -> None:
+    gone = await api.teacher()
+    database = Database(api.server.backend.database_url)
+    try:
+        async with database.write() as conn:
+            await conn.execute(delete(User).where(User.id == uuid.UUID(gone.id)))
+    finally:
+        await database.close()
+    me = await api.request("GET", "/auth/me", gone.token)
+    assert (me.status_code, me.json()) == (404, {"success": False, "error": "User not found"})
+    created = await api.request("POST", "/class", gone.token, json={"className": "Ghost"})
+    assert created.status_code == 401
+    assert created.json()["error"] == "Unauthorized, token missing or invalid"
+    async with await api.ws(gone) as socket:
+        assert await socket.receive() == {
+            "event": "ERROR",
+            "data": {"message": "Unauthorized or invalid token"},
+        }
