@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from headcount import logs
-from headcount.http import errors
+from headcount.http import errors, openapi
 from headcount.http.access_log import AccessLog
 from headcount.http.headers import SecurityHeaders
 from headcount.http.limits import BodyLimit
@@ -47,6 +47,7 @@ def create_api(services: Services) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
     app.state.dispatcher = ws.Dispatcher(services)
     errors.install(app)

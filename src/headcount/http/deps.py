@@ -97,6 +97,22 @@ def query(model: type[M]) -> Callable[[Request], M]:
     return parse
 
 
+def query_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` documenting query parameters that `query` reads by hand."""
+    schema = model.model_json_schema()
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in schema.get("required", []),
+                "schema": field,
+            }
+            for name, field in schema["properties"].items()
+        ]
+    }
+
+
 def body_doc(model: type[BaseModel]) -> dict[str, Any]:
     """`openapi_extra` documenting a body that `json_body` reads by hand."""
     schema = {"schema": model.model_json_schema()}

@@ -10,14 +10,25 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from headcount.domain.inputs import StartInput
-from headcount.domain.views import AttendanceMatrix
+from headcount.domain.views import (
+    AttendanceMatrix,
+    SessionHistoryRow,
+    SessionStarted,
+    StatusView,
+)
 from headcount.http.deps import ServicesDep, Student, Teacher, body_doc, json_body
 from headcount.http.envelope import ok
+from headcount.http.schemas import Success, failures
 
 router = APIRouter(tags=["attendance"])
 
 
-@router.post("/attendance/start", openapi_extra=body_doc(StartInput))
+@router.post(
+    "/attendance/start",
+    openapi_extra=body_doc(StartInput),
+    response_model=Success[SessionStarted],
+    responses=failures(400, 401, 403, 404),
+)
 async def start(
     services: ServicesDep,
     teacher: Teacher,
@@ -26,17 +37,32 @@ async def start(
     return ok(await services.sessions.start(teacher, body.classId))
 
 
-@router.get("/class/{class_id}/my-attendance")
+@router.get(
+    "/class/{class_id}/my-attendance",
+    response_model=Success[StatusView],
+    responses=failures(401, 403, 404),
+)
 async def my_attendance(services: ServicesDep, student: Student, class_id: str) -> Response:
     return ok(await services.sessions.last_status(student, class_id))
 
 
-@router.get("/class/{class_id}/sessions")
+@router.get(
+    "/class/{class_id}/sessions",
+    response_model=Success[list[SessionHistoryRow]],
+    responses=failures(401, 403, 404),
+)
 async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
     return ok(await services.sessions.history(teacher, class_id))
 
 
-@router.get("/class/{class_id}/attendance")
+@router.get(
+    "/class/{class_id}/attendance",
+    response_model=Success[AttendanceMatrix],
+    responses={
+        **failures(401, 403, 404),
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    },
+)
 async def attendance(
     services: ServicesDep, teacher: Teacher, class_id: str, format: str = "json"
 ) -> Response:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
@@ -13,9 +14,20 @@ from headcount.domain.inputs import LoginInput, SignupInput
 from headcount.domain.views import UserView
 from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body
 from headcount.http.envelope import JSONResponse, ok
+from headcount.http.schemas import Success, failures
 from headcount.services import Services
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class TokenView(TypedDict):
+    token: str
+
+
+class TokenGrant(TypedDict):
+    access_token: str
+    token_type: Literal["bearer"]
+    user: UserView
 
 
 def _address(request: Request) -> str:
@@ -35,7 +47,13 @@ async def _authenticate(
         raise
 
 
-@router.post("/signup", status_code=201, openapi_extra=body_doc(SignupInput))
+@router.post(
+    "/signup",
+    status_code=201,
+    openapi_extra=body_doc(SignupInput),
+    response_model=Success[UserView],
+    responses=failures(400, 429),
+)
 async def signup(
     services: ServicesDep,
     request: Request,
@@ -45,7 +63,12 @@ async def signup(
     return ok(await services.accounts.signup(body), 201)
 
 
-@router.post("/login", openapi_extra=body_doc(LoginInput))
+@router.post(
+    "/login",
+    openapi_extra=body_doc(LoginInput),
+    response_model=Success[TokenView],
+    responses=failures(400, 429),
+)
 async def login(
     services: ServicesDep,
     request: Request,
@@ -55,13 +78,15 @@ async def login(
     return ok({"token": token})
 
 
-@router.get("/me")
+@router.get("/me", response_model=Success[UserView], responses=failures(401, 404))
 async def me(services: ServicesDep, who: TokenHolder) -> Response:
     return ok(await services.accounts.me(who))
 
 
 @router.post(
     "/token",
+    response_model=TokenGrant,
+    responses=failures(400, 429),
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -7,18 +7,38 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from headcount.cache import CacheKey
 from headcount.domain import access, errors
 from headcount.domain.inputs import CachedMarkInput, CacheKeyQuery, StudentDayQuery
 from headcount.domain.records import today
-from headcount.http.deps import CurrentUser, ServicesDep, Teacher, body_doc, json_body, query
+from headcount.domain.views import CachedValue, MarkReceipt, StudentDay
+from headcount.http.deps import (
+    CurrentUser,
+    ServicesDep,
+    Teacher,
+    body_doc,
+    json_body,
+    query,
+    query_doc,
+)
 from headcount.http.envelope import ok
+from headcount.http.schemas import Success, failures
 
 router = APIRouter(prefix="/attendance", tags=["cache"])
 
 
-@router.post("/mark", openapi_extra=body_doc(CachedMarkInput))
+class Invalidated(TypedDict):
+    invalidated: int
+
+
+@router.post(
+    "/mark",
+    openapi_extra=body_doc(CachedMarkInput),
+    response_model=Success[MarkReceipt],
+    responses=failures(400, 401, 403, 404, 409),
+)
 async def mark(
     services: ServicesDep,
     teacher: Teacher,
@@ -32,7 +52,12 @@ async def mark(
     return ok(receipt)
 
 
-@router.get("/student")
+@router.get(
+    "/student",
+    openapi_extra=query_doc(StudentDayQuery),
+    response_model=Success[StudentDay],
+    responses=failures(400, 401, 403, 404),
+)
 async def student_day(
     services: ServicesDep,
     who: CurrentUser,
@@ -42,7 +67,12 @@ async def student_day(
     return ok(await services.records.student_day(who, key))
 
 
-@router.get("/data")
+@router.get(
+    "/data",
+    openapi_extra=query_doc(CacheKeyQuery),
+    response_model=Success[CachedValue],
+    responses=failures(400, 401, 403, 404),
+)
 async def cached_value(
     services: ServicesDep,
     who: CurrentUser,
@@ -55,12 +85,20 @@ async def cached_value(
 
 
 # Declared before the student route, which would otherwise read "class" as a class id.
-@router.delete("/invalidate/class/{class_id}")
+@router.delete(
+    "/invalidate/class/{class_id}",
+    response_model=Success[Invalidated],
+    responses=failures(401, 403, 404),
+)
 async def invalidate_class(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
     return ok({"invalidated": await services.records.invalidate(teacher, class_id, None)})
 
 
-@router.delete("/invalidate/{class_id}/{student_id}")
+@router.delete(
+    "/invalidate/{class_id}/{student_id}",
+    response_model=Success[Invalidated],
+    responses=failures(401, 403, 404),
+)
 async def invalidate_student(
     services: ServicesDep, teacher: Teacher, class_id: str, student_id: str
 ) -> Response:

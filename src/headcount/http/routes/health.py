@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from headcount.http.deps import ServicesDep
 from headcount.http.envelope import fail, ok
+from headcount.http.schemas import Success, failures
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
+class Health(TypedDict):
+    status: str
+
+
+@router.get("/healthz", response_model=Success[Health])
 async def healthz() -> Response:
     return ok({"status": "ok"})
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Success[Health], responses=failures())
 async def readyz(services: ServicesDep) -> Response:
     try:
         await services.db.ping()
