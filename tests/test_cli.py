@@ -34,10 +34,13 @@ def test_db_commands(fresh_backend: Backend, tmp_path: Path) -> None:
     url = fresh_backend.database_url
     assert headcount("db", "upgrade", cwd=tmp_path, database_url=url).returncode == 0
     current = headcount("db", "current", cwd=tmp_path, database_url=url)
-    assert "0001 (head)" in current.stdout
+    assert current.stdout.strip().endswith("(head)")
+    assert headcount("db", "downgrade", "0001", cwd=tmp_path, database_url=url).returncode == 0
+    current = headcount("db", "current", cwd=tmp_path, database_url=url)
+    assert current.stdout.strip() == "0001"
     assert headcount("db", "downgrade", "base", cwd=tmp_path, database_url=url).returncode == 0
     current = headcount("db", "current", cwd=tmp_path, database_url=url)
-    assert "0001" not in current.stdout
+    assert current.stdout.strip() == ""
 
 
 def test_seed_prints_logins_that_work(fresh_backend: Backend, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.classes import Classes, classes_heard_by
+from headcount.domain.history import History
 from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
 from headcount.realtime.bus import Bus, MemoryBus, RedisBus
@@ -32,6 +33,7 @@ class Services:
     classes: Classes
     sessions: Sessions
     records: Records
+    history: History
     throttle: Throttle
 
     @classmethod
@@ -43,6 +45,7 @@ class Services:
         tokens = Tokens(settings.secret, settings.jwt_expires_in)
         hub = Hub(bus, lambda who: classes_heard_by(db, who))
         records = Records(db, cache, settings.redis_ttl)
+        throttle = Throttle(settings)
         return cls(
             settings=settings,
             db=db,
@@ -51,9 +54,10 @@ class Services:
             hub=hub,
             accounts=Accounts(db, Passwords(settings.bcrypt_rounds), tokens),
             classes=Classes(db, hub),
-            sessions=Sessions(db, hub, records),
+            sessions=Sessions(db, hub, records, throttle),
             records=records,
-            throttle=Throttle(settings),
+            history=History(db),
+            throttle=throttle,
         )
 
     async def start(self) -> None:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     rate_limit_signup: str = Field("300/minute;3000/hour", alias="RATE_LIMIT_SIGNUP")
     rate_limit_login_email: str = Field("10/minute;50/hour", alias="RATE_LIMIT_LOGIN_EMAIL")
     rate_limit_login_address: str = Field("300/minute", alias="RATE_LIMIT_LOGIN_ADDRESS")
+    rate_limit_checkin_code: str = Field("5/minute", alias="RATE_LIMIT_CHECKIN_CODE")
 
     @field_validator("database_url")
     @classmethod
@@ -90,7 +91,12 @@ class Settings(BaseSettings):
             raise ValueError("must be a URL or a comma-separated list of URLs")
         return origins
 
-    @field_validator("rate_limit_signup", "rate_limit_login_email", "rate_limit_login_address")
+    @field_validator(
+        "rate_limit_signup",
+        "rate_limit_login_email",
+        "rate_limit_login_address",
+        "rate_limit_checkin_code",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections.abc import Awaitable, Sequence
 
 from limits import RateLimitItem, parse_many
@@ -32,6 +33,7 @@ class Throttle:
         self.signups = parse_many(settings.rate_limit_signup)
         self.login_email = parse_many(settings.rate_limit_login_email)
         self.login_address = parse_many(settings.rate_limit_login_address)
+        self.wrong_codes = parse_many(settings.rate_limit_checkin_code)
         self.outage = Outage("rate limit storage")
 
     async def _refuse_if_spent(self, limits: Sequence[RateLimitItem], key: str) -> None:
@@ -62,6 +64,12 @@ class Throttle:
     async def before_login(self, email: str, address: str) -> None:
         await self._guarded(self._refuse_if_spent(self.login_email, f"login:{email}"))
         await self._guarded(self._refuse_if_spent(self.login_address, f"login-from:{address}"))
+
+    async def before_code(self, student_id: uuid.UUID) -> None:
+        await self._guarded(self._refuse_if_spent(self.wrong_codes, f"code:{student_id}"))
+
+    async def wrong_code(self, student_id: uuid.UUID) -> None:
+        await self._guarded(self._spend(self.wrong_codes, f"code:{student_id}"))
 
     async def failed_login(self, email: str, address: str) -> None:
         await self._guarded(self._spend(self.login_email, f"login:{email}"))

@@ -13,12 +13,15 @@ from headcount.cache import MemoryCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.classes import Classes
 from headcount.domain.events import Event
+from headcount.domain.history import History
 from headcount.domain.inputs import SignupInput
 from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
 from headcount.security import Passwords, Principal, Tokens
+from headcount.settings import load_settings
 from headcount.store import migrate
 from headcount.store.database import Database
+from headcount.throttle import Throttle
 from tests.support.backends import Backend
 
 
@@ -37,6 +40,7 @@ class Domain:
     accounts: Accounts
     classes: Classes
     sessions: Sessions
+    history: History
     recorder: Recorder
 
     async def user(self, role: str) -> Principal:
@@ -66,7 +70,13 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
         yield Domain(
             accounts=Accounts(database, Passwords(4), Tokens("k" * 32, 3600)),
             classes=Classes(database, recorder),
-            sessions=Sessions(database, recorder, Records(database, MemoryCache(), 3600)),
+            sessions=Sessions(
+                database,
+                recorder,
+                Records(database, MemoryCache(), 3600),
+                Throttle(load_settings(jwt_secret="k" * 32)),
+            ),
+            history=History(database),
             recorder=recorder,
         )
     finally:

@@ -9,22 +9,32 @@ import pytest
 
 from headcount.domain.errors import DomainError
 from headcount.domain.events import Finished, Marked
+from headcount.domain.inputs import StartInput
+from headcount.domain.marking import Mark
+from headcount.security import Principal
 from tests.domain.conftest import Domain
+
+
+def teach(teacher: Principal, student_id: uuid.UUID, status: str) -> Mark:
+    return Mark(student_id, status, teacher.user_id, "ws")
+
 
 ZERO = {"present": 0, "absent": 0, "late": 0, "excused": 0, "total": 0}
 
 
 async def test_start_is_idempotent_even_when_raced(domain: Domain) -> None:
     teacher, class_id, _ = await domain.classroom(0)
-    started = await asyncio.gather(*(domain.sessions.start(teacher, class_id) for _ in range(5)))
+    started = await asyncio.gather(
+        *(domain.sessions.start(teacher, StartInput(classId=class_id)) for _ in range(5))
+    )
     assert len({s["sessionId"] for s in started}) == 1
     assert len({s["startedAt"] for s in started}) == 1
 
 
 async def test_mark_is_stored_then_announced(domain: Domain) -> None:
     teacher, class_id, (student,) = await domain.classroom(1)
-    await domain.sessions.start(teacher, class_id)
-    mark = await domain.sessions.mark(teacher, None, student.user_id, "late")
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
+    mark = await domain.sessions.mark(teacher, None, teach(teacher, student.user_id, "late"))
     assert (mark["classId"], mark["studentId"], mark["status"]) == (
         str(class_id),
         str(student.user_id),
@@ -39,9 +49,9 @@ async def test_mark_is_stored_then_announced(domain: Domain) -> None:
 async def test_marking_a_student_outside_the_class(domain: Domain) -> None:
     teacher, class_id, _ = await domain.classroom(1)
     stranger = await domain.user("student")
-    await domain.sessions.start(teacher, class_id)
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
     with pytest.raises(DomainError, match=r"^Student not enrolled in class$"):
-        await domain.sessions.mark(teacher, class_id, stranger.user_id, "present")
+        await domain.sessions.mark(teacher, class_id, teach(teacher, stranger.user_id, "present"))
 
 
 async def test_no_session_to_act_on(domain: Domain) -> None:
@@ -65,9 +75,9 @@ async def test_latest_session_is_the_default(domain: Domain) -> None:
     teacher, first, (student,) = await domain.classroom(1)
     second = (await domain.classes.create(teacher, "Second"))["id"]
     await domain.classes.add_student(teacher, second, student.user_id)
-    await domain.sessions.start(teacher, first)
+    await domain.sessions.start(teacher, StartInput(classId=first))
     await asyncio.sleep(0.01)
-    await domain.sessions.start(teacher, uuid.UUID(second))
+    await domain.sessions.start(teacher, StartInput(classId=uuid.UUID(second)))
     state = await domain.sessions.state(teacher, None)
     assert state["classId"] == second
     assert (await domain.sessions.state(student, None))["classId"] == second
@@ -75,14 +85,14 @@ async def test_latest_session_is_the_default(domain: Domain) -> None:
 
 async def test_finish_marks_the_unmarked_absent(domain: Domain) -> None:
     teacher, class_id, students = await domain.classroom(3)
-    await domain.sessions.start(teacher, class_id)
-    await domain.sessions.mark(teacher, class_id, students[0].user_id, "present")
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
+    await domain.sessions.mark(teacher, class_id, teach(teacher, students[0].user_id, "present"))
     finished_class, counts = await domain.sessions.finish(teacher, class_id)
     assert finished_class == str(class_id)
     assert counts == {"present": 1, "absent": 2, "late": 0, "excused": 0, "total": 3}
     assert domain.recorder.events[-1] == Finished(class_id, counts)
     for student in students[1:]:
-        status = await domain.sessions.last_status(student, str(class_id))
+        status = await domain.history.last_status(student, str(class_id))
         assert status == {"classId": str(class_id), "status": "absent"}
     with pytest.raises(DomainError, match=r"^No active attendance session$"):
         await domain.sessions.finish(teacher, class_id)
@@ -90,7 +100,7 @@ async def test_finish_marks_the_unmarked_absent(domain: Domain) -> None:
 
 async def test_racing_finishes_persist_once(domain: Domain) -> None:
     teacher, class_id, _ = await domain.classroom(4)
-    await domain.sessions.start(teacher, class_id)
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
     results = await asyncio.gather(
         *(domain.sessions.finish(teacher, class_id) for _ in range(3)), return_exceptions=True
     )
@@ -98,24 +108,24 @@ async def test_racing_finishes_persist_once(domain: Domain) -> None:
     lost = [r for r in results if isinstance(r, DomainError)]
     assert len(won) == 1 and len(lost) == 2
     assert {e.message for e in lost} == {"No active attendance session"}
-    (history,) = await domain.sessions.history(teacher, str(class_id))
+    (history,) = await domain.history.sessions(teacher, str(class_id))
     assert history["absent"] == 4 and history["total"] == 4
 
 
 async def test_empty_cases_answer_with_zeros(domain: Domain) -> None:
     teacher, class_id, _ = await domain.classroom(0)
-    await domain.sessions.start(teacher, class_id)
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
     assert await domain.sessions.summary(teacher, class_id) == ZERO
     _, counts = await domain.sessions.finish(teacher, class_id)
     assert counts == ZERO
-    matrix = await domain.sessions.matrix(teacher, str(class_id))
+    matrix = await domain.history.matrix(teacher, str(class_id))
     assert matrix["students"] == [] and len(matrix["sessions"]) == 1
 
 
 async def test_state_shows_students_only_themselves(domain: Domain) -> None:
     teacher, class_id, (first, second) = await domain.classroom(2)
-    await domain.sessions.start(teacher, class_id)
-    await domain.sessions.mark(teacher, class_id, first.user_id, "excused")
+    await domain.sessions.start(teacher, StartInput(classId=class_id))
+    await domain.sessions.mark(teacher, class_id, teach(teacher, first.user_id, "excused"))
     teacher_view = await domain.sessions.state(teacher, class_id)
     assert teacher_view["attendance"] == {str(first.user_id): "excused", str(second.user_id): None}
     student_view = await domain.sessions.state(second, class_id)
@@ -126,14 +136,14 @@ async def test_state_shows_students_only_themselves(domain: Domain) -> None:
 async def test_matrix_rate_counts_present_and_late(domain: Domain) -> None:
     teacher, class_id, (student,) = await domain.classroom(1)
     for status in ("present", "late", "absent", "excused"):
-        await domain.sessions.start(teacher, class_id)
-        await domain.sessions.mark(teacher, class_id, student.user_id, status)
+        await domain.sessions.start(teacher, StartInput(classId=class_id))
+        await domain.sessions.mark(teacher, class_id, teach(teacher, student.user_id, status))
         await domain.sessions.finish(teacher, class_id)
-    matrix = await domain.sessions.matrix(teacher, str(class_id))
+    matrix = await domain.history.matrix(teacher, str(class_id))
     (row,) = matrix["students"]
     assert row["statuses"] == ["present", "late", "absent", "excused"]
     assert row["rate"] == 0.5
-    history = await domain.sessions.history(teacher, str(class_id))
+    history = await domain.history.sessions(teacher, str(class_id))
     assert [h["startedAt"] for h in history] == sorted(
         (h["startedAt"] for h in history), reverse=True
     )

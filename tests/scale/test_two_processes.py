@@ -205,3 +205,14 @@ async def test_rate_limits_are_shared_by_all_processes(
             refused = await b.http.post("/auth/login", json=wrong)
     assert refused.status_code == 429
     assert refused.json()["error"] == "Too many requests"
+
+
+async def test_a_code_shown_by_one_process_checks_in_on_the_other(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    shown = await cluster.a.request("GET", f"/attendance/code?classId={class_id}", teacher.token)
+    async with await cluster.a.ws(teacher) as on_a:
+        body = {"classId": class_id, "code": shown.json()["data"]["code"]}
+        answer = await cluster.b.request("POST", "/attendance/check-in", student.token, json=body)
+        assert answer.json()["data"] == {"classId": class_id, "status": "present"}
+        assert await on_a.receive() == marked(class_id, student.id, "present")

@@ -112,6 +112,11 @@ class Classes:
             students=students,
         )
 
+    async def require_owner(self, teacher: Principal, class_id: uuid.UUID) -> None:
+        """404 for a class that does not exist, 403 for someone else's."""
+        async with self.db.read() as conn:
+            await access.require_owner(conn, teacher, class_id)
+
     async def authorize_listener(self, who: Principal, class_id: uuid.UUID) -> None:
         async with self.db.read() as conn:
             await access.require_live_access(conn, who, class_id)

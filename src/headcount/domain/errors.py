@@ -76,6 +76,18 @@ def student_not_in_class() -> DomainError:
     return DomainError(Kind.INVALID, "Student not enrolled in class")
 
 
+def invalid_code() -> DomainError:
+    return DomainError(Kind.INVALID, "Invalid check-in code")
+
+
+def check_in_closed() -> DomainError:
+    return DomainError(Kind.CONFLICT, "Check-in is closed")
+
+
+def session_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Session not found")
+
+
 def event_role_required(role: str) -> DomainError:
     return DomainError(Kind.FORBIDDEN, f"Forbidden, {role} event only")
 

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from headcount.domain.marking import Mark
 from headcount.domain.views import Status
-from headcount.security import MAX_PASSWORD_BYTES
+from headcount.security import MAX_PASSWORD_BYTES, Principal
 
 # Deliberately plain: one @, no spaces, a dot in the domain (what browsers' type=email accept,
 # minus the dotless hosts). Stricter checks would refuse real schools' addresses.
@@ -58,6 +59,8 @@ class AddStudentInput(Input):
 
 class StartInput(Input):
     classId: uuid.UUID
+    lateAfterMinutes: Annotated[int, Field(ge=0, le=240)] | None = None
+    checkIn: bool = True
 
 
 class StudentsQuery(Input):
@@ -75,15 +78,27 @@ class SessionTarget(Input):
 class MarkInput(SessionTarget):
     studentId: uuid.UUID
     status: Status
+    # Offline replay (SPEC §8): when the teacher tapped, and the client's id for the tap.
+    markedAt: datetime.datetime | None = None
+    opId: uuid.UUID | None = None
+
+    def as_mark(self, teacher: Principal, source: str) -> Mark:
+        return Mark(self.studentId, self.status, teacher.user_id, source, self.markedAt, self.opId)
 
 
-class CachedMarkInput(Input):
+class CachedMarkInput(MarkInput):
     """`POST /attendance/mark`: the class is named, and the cache entry may set its own TTL."""
 
     classId: uuid.UUID
-    studentId: uuid.UUID
-    status: Status
     ttl: Annotated[int, Field(ge=60, le=86400)] | None = None
+
+
+class CheckInInput(SessionTarget):
+    code: Annotated[str, StringConstraints(max_length=16)]
+
+
+class ClassQuery(Input):
+    classId: uuid.UUID
 
 
 class StudentDayQuery(Input):

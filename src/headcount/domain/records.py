@@ -29,6 +29,10 @@ class Records:
         self.default_ttl = default_ttl
         self.outage = Outage("cache")
 
+    def key(self, class_id: uuid.UUID, student_id: uuid.UUID, session_started: datetime) -> str:
+        """Marks are cached under the UTC date their session started."""
+        return str(CacheKey(class_id, student_id, clock.as_utc(session_started).date()))
+
     async def remember(
         self,
         class_id: uuid.UUID,

@@ -69,6 +69,26 @@ class MarkReceipt(TypedDict):
     status: str
     timestamp: str
     cacheKey: str
+    applied: bool
+
+
+class CheckInCode(TypedDict):
+    classId: str
+    code: str
+    expiresAt: str
+
+
+class AuditEvent(TypedDict):
+    id: int
+    sessionId: str
+    studentId: str
+    status: str
+    actorId: str
+    source: str
+    markedAt: str
+    receivedAt: str
+    applied: bool
+    opId: str | None
 
 
 class CachedValue(TypedDict):

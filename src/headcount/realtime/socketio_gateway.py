@@ -16,7 +16,7 @@ import socketio
 import structlog
 from pydantic import ValidationError
 
-from headcount.domain import access, errors
+from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CachedMarkInput, SessionTarget
 from headcount.http.errors import is_unavailable
@@ -129,11 +129,8 @@ class Gateway(socketio.AsyncNamespace):  # type: ignore[misc]
         if principal.role != "teacher":
             raise errors.event_role_required("teacher")
         body = CachedMarkInput.model_validate(data if isinstance(data, dict) else {})
-        async with self.services.db.read() as conn:
-            await access.require_live_access(conn, principal, body.classId)
-        receipt = await self.services.sessions.mark(
-            principal, body.classId, body.studentId, body.status, body.ttl
-        )
+        mark = body.as_mark(principal, source="socketio")
+        receipt = await self.services.sessions.mark(principal, body.classId, mark, body.ttl)
         return {"success": True, "message": MARKED_MESSAGE, "cacheKey": receipt["cacheKey"]}
 
 

@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
-from headcount.domain.inputs import MarkInput, SessionTarget
+from headcount.domain.inputs import CheckInInput, MarkInput, SessionTarget
 from headcount.http.errors import is_unavailable
 from headcount.realtime import protocol
 from headcount.realtime.hub import Broadcast
@@ -60,7 +60,26 @@ class Route:
 
 
 async def _mark(services: Services, conn: Connection, data: MarkInput) -> None:
-    await services.sessions.mark(conn.principal, data.classId, data.studentId, data.status)
+    mark = data.as_mark(conn.principal, source="ws")
+    receipt = await services.sessions.mark(conn.principal, data.classId, mark)
+    if not receipt["applied"]:
+        # A stale replay: only its sender hears what is stored, so it converges.
+        stored = {
+            "classId": receipt["classId"],
+            "studentId": receipt["studentId"],
+            "status": receipt["status"],
+        }
+        conn.reply(protocol.ATTENDANCE_MARKED, stored)
+
+
+async def _check_in(services: Services, conn: Connection, data: CheckInInput) -> None:
+    status = await services.sessions.check_in(conn.principal, data.classId, data.code)
+    conn.reply(protocol.CHECK_IN, status)
+
+
+async def _check_in_code(services: Services, conn: Connection, data: SessionTarget) -> None:
+    code = await services.sessions.check_in_code(conn.principal, data.classId)
+    conn.reply(protocol.CHECKIN_CODE, code)
 
 
 async def _summary(services: Services, conn: Connection, data: SessionTarget) -> None:
@@ -87,6 +106,8 @@ ROUTES: dict[str, Route] = {
     protocol.MY_ATTENDANCE: Route("student", SessionTarget, _my_attendance),
     protocol.DONE: Route("teacher", SessionTarget, _done),
     protocol.SESSION_STATE: Route("any", SessionTarget, _state),
+    protocol.CHECK_IN: Route("student", CheckInInput, _check_in),
+    protocol.CHECKIN_CODE: Route("teacher", SessionTarget, _check_in_code),
 }
 
 
@@ -113,7 +134,9 @@ class Dispatcher:
         try:
             await self._dispatch(conn, raw)
         except DomainError as exc:
-            conn.error(exc.message)
+            # Over a socket, every limit reads as the per-connection one (SPEC §5, §8).
+            too_many = exc.kind is errors.Kind.TOO_MANY
+            conn.error(protocol.TOO_MANY_MESSAGES if too_many else exc.message)
         except Exception as exc:
             if not is_unavailable(exc):
                 log.exception("websocket handler failed")

@@ -55,7 +55,7 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=pool_size * 2,
                 pool_timeout=timeout,
-                connect_args={"timeout": timeout, "command_timeout": timeout * 6},
+                connect_args={"timeout": timeout, "command_timeout": timeout},
             )
         self.engine = create_async_engine(self.url, **options)
         if self.is_sqlite:

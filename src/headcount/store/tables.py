@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,6 +94,10 @@ class AttendanceSession(Base):
     started_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(Timestamp)
     ended_at: Mapped[datetime | None] = mapped_column(Timestamp, nullable=True)
+    # Self check-in (SPEC §8): the TOTP secret every process derives the same codes from.
+    checkin_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    checkin_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    late_after_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Attendance(Base):
@@ -112,4 +118,38 @@ class Attendance(Base):
     class_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16))
+    # When the mark was made (the client's markedAt, clamped to our clock): last writer wins.
     marked_at: Mapped[datetime] = mapped_column(Timestamp)
+    source: Mapped[str] = mapped_column(String(16), server_default="ws")
+
+
+class AttendanceEvent(Base):
+    """The audit trail: every mark applied or refused, and every absence `DONE` filled in."""
+
+    __tablename__ = "attendance_events"
+    __table_args__ = (
+        Index("ix_attendance_events_session", "session_id", "id"),
+        # A client's operation id is applied once, whichever process sees it first.
+        Index(
+            "uq_attendance_events_applied_op",
+            "op_id",
+            unique=True,
+            postgresql_where=text("applied AND op_id IS NOT NULL"),
+            sqlite_where=text("applied AND op_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("attendance_sessions.id", ondelete="CASCADE")
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    source: Mapped[str] = mapped_column(String(16))
+    marked_at: Mapped[datetime] = mapped_column(Timestamp)
+    received_at: Mapped[datetime] = mapped_column(Timestamp)
+    applied: Mapped[bool] = mapped_column(Boolean)
+    op_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)

@@ -1,4 +1,4 @@
-"""SPEC §4: starting roll calls and reading what they recorded."""
+"""SPEC §4 and §8: roll calls started, checked into, and read afterwards."""
 
 from __future__ import annotations
 
@@ -9,14 +9,24 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from headcount.domain.inputs import StartInput
+from headcount.domain.inputs import CheckInInput, ClassQuery, StartInput
 from headcount.domain.views import (
     AttendanceMatrix,
+    AuditEvent,
+    CheckInCode,
     SessionHistoryRow,
     SessionStarted,
     StatusView,
 )
-from headcount.http.deps import ServicesDep, Student, Teacher, body_doc, json_body
+from headcount.http.deps import (
+    ServicesDep,
+    Student,
+    Teacher,
+    body_doc,
+    json_body,
+    query,
+    query_doc,
+)
 from headcount.http.envelope import ok
 from headcount.http.schemas import Success, failures
 
@@ -34,7 +44,36 @@ async def start(
     teacher: Teacher,
     body: Annotated[StartInput, Depends(json_body(StartInput))],
 ) -> Response:
-    return ok(await services.sessions.start(teacher, body.classId))
+    return ok(await services.sessions.start(teacher, body))
+
+
+@router.get(
+    "/attendance/code",
+    openapi_extra=query_doc(ClassQuery),
+    response_model=Success[CheckInCode],
+    responses=failures(400, 401, 403, 404, 409),
+)
+async def check_in_code(
+    services: ServicesDep,
+    teacher: Teacher,
+    params: Annotated[ClassQuery, Depends(query(ClassQuery))],
+) -> Response:
+    await services.classes.require_owner(teacher, params.classId)
+    return ok(await services.sessions.check_in_code(teacher, params.classId))
+
+
+@router.post(
+    "/attendance/check-in",
+    openapi_extra=body_doc(CheckInInput),
+    response_model=Success[StatusView],
+    responses=failures(400, 401, 403, 404, 409, 429),
+)
+async def check_in(
+    services: ServicesDep,
+    student: Student,
+    body: Annotated[CheckInInput, Depends(json_body(CheckInInput))],
+) -> Response:
+    return ok(await services.sessions.check_in(student, body.classId, body.code))
 
 
 @router.get(
@@ -43,7 +82,7 @@ async def start(
     responses=failures(401, 403, 404),
 )
 async def my_attendance(services: ServicesDep, student: Student, class_id: str) -> Response:
-    return ok(await services.sessions.last_status(student, class_id))
+    return ok(await services.history.last_status(student, class_id))
 
 
 @router.get(
@@ -52,7 +91,18 @@ async def my_attendance(services: ServicesDep, student: Student, class_id: str) 
     responses=failures(401, 403, 404),
 )
 async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
-    return ok(await services.sessions.history(teacher, class_id))
+    return ok(await services.history.sessions(teacher, class_id))
+
+
+@router.get(
+    "/class/{class_id}/sessions/{session_id}/events",
+    response_model=Success[list[AuditEvent]],
+    responses=failures(401, 403, 404),
+)
+async def session_events(
+    services: ServicesDep, teacher: Teacher, class_id: str, session_id: str
+) -> Response:
+    return ok(await services.history.events(teacher, class_id, session_id))
 
 
 @router.get(
@@ -66,7 +116,7 @@ async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Re
 async def attendance(
     services: ServicesDep, teacher: Teacher, class_id: str, format: str = "json"
 ) -> Response:
-    matrix = await services.sessions.matrix(teacher, class_id)
+    matrix = await services.history.matrix(teacher, class_id)
     if format == "csv":
         return Response(
             _csv(matrix),

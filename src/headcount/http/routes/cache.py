@@ -10,7 +10,7 @@ from starlette.responses import Response
 from typing_extensions import TypedDict
 
 from headcount.cache import CacheKey
-from headcount.domain import access, errors
+from headcount.domain import errors
 from headcount.domain.inputs import CachedMarkInput, CacheKeyQuery, StudentDayQuery
 from headcount.domain.records import today
 from headcount.domain.views import CachedValue, MarkReceipt, StudentDay
@@ -44,12 +44,9 @@ async def mark(
     teacher: Teacher,
     body: Annotated[CachedMarkInput, Depends(json_body(CachedMarkInput))],
 ) -> Response:
-    async with services.db.read() as conn:
-        await access.require_owner(conn, teacher, body.classId)
-    receipt = await services.sessions.mark(
-        teacher, body.classId, body.studentId, body.status, body.ttl
-    )
-    return ok(receipt)
+    await services.classes.require_owner(teacher, body.classId)
+    mark = body.as_mark(teacher, source="rest")
+    return ok(await services.sessions.mark(teacher, body.classId, mark, body.ttl))
 
 
 @router.get(

@@ -1,0 +1,168 @@
+"""What roll calls recorded, read afterwards: a student's last status, a class's sessions,
+the attendance matrix and a session's audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from headcount import clock
+from headcount.domain import access, errors
+from headcount.domain.classes import roster_query
+from headcount.domain.live import status_of
+from headcount.domain.views import (
+    AttendanceMatrix,
+    AuditEvent,
+    MatrixStudent,
+    SessionHistoryRow,
+    SessionRef,
+    StatusView,
+    counts_of,
+)
+from headcount.security import Principal
+from headcount.store.database import Database
+from headcount.store.tables import Attendance, AttendanceEvent, AttendanceSession
+
+ATTENDED = ("present", "late")
+
+
+class History:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def last_status(self, student: Principal, raw_class_id: str) -> StatusView:
+        """The student's status in the class's most recent finished session."""
+        class_id = access.class_id_from_path(raw_class_id)
+        async with self.db.read() as conn:
+            await access.require_enrolled(conn, student, class_id)
+            latest = await conn.scalar(
+                select(AttendanceSession.id)
+                .where(
+                    AttendanceSession.class_id == class_id,
+                    AttendanceSession.ended_at.is_not(None),
+                )
+                .order_by(AttendanceSession.started_at.desc())
+                .limit(1)
+            )
+            status = None if latest is None else await status_of(conn, latest, student.user_id)
+        return StatusView(classId=str(class_id), status=status)
+
+    async def sessions(self, teacher: Principal, raw_class_id: str) -> list[SessionHistoryRow]:
+        class_id = access.class_id_from_path(raw_class_id)
+        query = (
+            select(
+                AttendanceSession.id,
+                AttendanceSession.started_at,
+                AttendanceSession.ended_at,
+                Attendance.status,
+                func.count(Attendance.id),
+            )
+            .outerjoin(Attendance, Attendance.session_id == AttendanceSession.id)
+            .where(AttendanceSession.class_id == class_id)
+            .group_by(
+                AttendanceSession.id,
+                AttendanceSession.started_at,
+                AttendanceSession.ended_at,
+                Attendance.status,
+            )
+            .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
+        )
+        async with self.db.read() as conn:
+            await access.require_owner(conn, teacher, class_id)
+            rows = (await conn.execute(query)).all()
+        by_session: dict[uuid.UUID, tuple[Any, dict[str, int]]] = {}
+        for session_id, started_at, ended_at, status, count in rows:
+            _, tally = by_session.setdefault(session_id, ((started_at, ended_at), {}))
+            if status is not None:
+                tally[status] = count
+        return [
+            SessionHistoryRow(
+                sessionId=str(session_id),
+                startedAt=clock.iso(started_at),
+                endedAt=None if ended_at is None else clock.iso(ended_at),
+                **counts_of(tally),
+            )
+            for session_id, ((started_at, ended_at), tally) in by_session.items()
+        ]
+
+    async def matrix(self, teacher: Principal, raw_class_id: str) -> AttendanceMatrix:
+        """Every enrolled student against every finished session, oldest first."""
+        class_id = access.class_id_from_path(raw_class_id)
+        async with self.db.read() as conn:
+            await access.require_owner(conn, teacher, class_id)
+            sessions = (
+                await conn.execute(
+                    select(AttendanceSession.id, AttendanceSession.started_at)
+                    .where(
+                        AttendanceSession.class_id == class_id,
+                        AttendanceSession.ended_at.is_not(None),
+                    )
+                    .order_by(AttendanceSession.started_at, AttendanceSession.id)
+                )
+            ).all()
+            students = (await conn.execute(roster_query(class_id))).all()
+            marks = await conn.execute(
+                select(Attendance.session_id, Attendance.student_id, Attendance.status)
+                .join(AttendanceSession, AttendanceSession.id == Attendance.session_id)
+                .where(Attendance.class_id == class_id, AttendanceSession.ended_at.is_not(None))
+            )
+            status_at = {(session_id, sid): status for session_id, sid, status in marks}
+        rows: list[MatrixStudent] = []
+        for student in students:
+            statuses = [status_at.get((session.id, student.id)) for session in sessions]
+            known = [status for status in statuses if status is not None]
+            rows.append(
+                MatrixStudent(
+                    id=str(student.id),
+                    name=student.name,
+                    email=student.email,
+                    statuses=statuses,
+                    rate=sum(s in ATTENDED for s in known) / len(known) if known else None,
+                )
+            )
+        return AttendanceMatrix(
+            classId=str(class_id),
+            sessions=[
+                SessionRef(sessionId=str(s.id), startedAt=clock.iso(s.started_at)) for s in sessions
+            ],
+            students=rows,
+        )
+
+    async def events(
+        self, teacher: Principal, raw_class_id: str, raw_session_id: str
+    ) -> list[AuditEvent]:
+        """A session's audit trail, oldest first."""
+        class_id = access.class_id_from_path(raw_class_id)
+        async with self.db.read() as conn:
+            await access.require_owner(conn, teacher, class_id)
+            try:
+                session_id = uuid.UUID(raw_session_id)
+            except ValueError:
+                raise errors.session_not_found() from None
+            owner = await conn.scalar(
+                select(AttendanceSession.class_id).where(AttendanceSession.id == session_id)
+            )
+            if owner != class_id:
+                raise errors.session_not_found()
+            rows = await conn.execute(
+                select(AttendanceEvent)
+                .where(AttendanceEvent.session_id == session_id)
+                .order_by(AttendanceEvent.id)
+            )
+            return [
+                AuditEvent(
+                    id=row.id,
+                    sessionId=str(row.session_id),
+                    studentId=str(row.student_id),
+                    status=row.status,
+                    actorId=str(row.actor_id),
+                    source=row.source,
+                    markedAt=clock.iso(row.marked_at),
+                    receivedAt=clock.iso(row.received_at),
+                    applied=bool(row.applied),
+                    opId=None if row.op_id is None else str(row.op_id),
+                )
+                for row in rows
+            ]

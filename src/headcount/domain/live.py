@@ -1,0 +1,119 @@
+"""The running session an event acts on, and what it holds so far.
+
+A session is a row with `ended_at IS NULL` while it runs, so any process can serve any request
+and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from headcount import clock
+from headcount.domain import access, errors
+from headcount.domain.views import Counts, counts_of
+from headcount.security import Principal
+from headcount.store.tables import Attendance, AttendanceSession, Class, Enrollment
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    id: uuid.UUID
+    class_id: uuid.UUID
+    started_at: datetime
+    checkin_secret: str | None
+    checkin_open: bool
+    late_after_minutes: int | None
+
+    def status_of_check_in(self, moment: datetime) -> str:
+        """`present`, or `late` once `lateAfterMinutes` have passed since the start."""
+        if self.late_after_minutes is None:
+            return "present"
+        late_from = self.started_at + timedelta(minutes=self.late_after_minutes)
+        return "late" if moment >= late_from else "present"
+
+
+def live_session(row: Any) -> LiveSession:
+    return LiveSession(
+        row.id,
+        row.class_id,
+        clock.as_utc(row.started_at),
+        row.checkin_secret,
+        bool(row.checkin_open),
+        row.late_after_minutes,
+    )
+
+
+def active_sessions() -> Select[uuid.UUID, uuid.UUID, datetime, str | None, bool, int | None]:
+    return select(
+        AttendanceSession.id,
+        AttendanceSession.class_id,
+        AttendanceSession.started_at,
+        AttendanceSession.checkin_secret,
+        AttendanceSession.checkin_open,
+        AttendanceSession.late_after_minutes,
+    ).where(AttendanceSession.ended_at.is_(None))
+
+
+async def resolve(conn: AsyncConnection, who: Principal, class_id: uuid.UUID | None) -> LiveSession:
+    """The session an event acts on (SPEC §5): the named class's, else the caller's latest."""
+    if class_id is not None:
+        await access.require_live_access(conn, who, class_id)
+        query = active_sessions().where(AttendanceSession.class_id == class_id)
+    elif who.role == "teacher":
+        query = (
+            active_sessions()
+            .join(Class, Class.id == AttendanceSession.class_id)
+            .where(Class.teacher_id == who.user_id)
+        )
+    else:
+        query = active_sessions().join(
+            Enrollment,
+            and_(
+                Enrollment.class_id == AttendanceSession.class_id,
+                Enrollment.student_id == who.user_id,
+            ),
+        )
+    row = (await conn.execute(query.order_by(AttendanceSession.started_at.desc()).limit(1))).first()
+    if row is None:
+        raise errors.no_active_session()
+    return live_session(row)
+
+
+async def hold_open(conn: AsyncConnection, session: LiveSession) -> None:
+    """Lock the session until this transaction ends, or fail if it closed meanwhile.
+
+    Marks of one session take turns (last writer wins needs that), and a concurrent `DONE`
+    either waits for the mark or makes it fail: no mark lands in a closed session.
+    """
+    query = (
+        select(AttendanceSession.id)
+        .where(AttendanceSession.id == session.id, AttendanceSession.ended_at.is_(None))
+        .with_for_update()
+    )
+    if await conn.scalar(query) is None:
+        raise errors.no_active_session()
+
+
+async def counts(conn: AsyncConnection, session_id: uuid.UUID) -> Counts:
+    query = (
+        select(Attendance.status, func.count())
+        .where(Attendance.session_id == session_id)
+        .group_by(Attendance.status)
+    )
+    return counts_of({status: count for status, count in await conn.execute(query)})
+
+
+async def status_of(
+    conn: AsyncConnection, session_id: uuid.UUID, student_id: uuid.UUID
+) -> str | None:
+    query = select(Attendance.status).where(
+        Attendance.session_id == session_id, Attendance.student_id == student_id
+    )
+    status: str | None = await conn.scalar(query)
+    return status

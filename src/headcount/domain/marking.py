@@ -1,0 +1,102 @@
+"""The one place a mark is applied or refused, and written to the audit trail (SPEC §8).
+
+- Last writer wins by when the mark was made (`markedAt`, clamped to our clock), so marks
+  queued offline may be replayed in any order and still converge on the newest.
+- A teacher's mark overrides a check-in; a check-in never overrides anything.
+- A client operation id (`opId`) is applied once, however often it is replayed.
+Every mark, applied or refused, becomes an `attendance_events` row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from headcount import clock
+from headcount.domain.live import LiveSession
+from headcount.store.tables import Attendance, AttendanceEvent
+from headcount.store.upsert import dialect_insert
+
+CHECK_IN = "checkin"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    student_id: uuid.UUID
+    status: str
+    actor_id: uuid.UUID
+    source: str  # ws · rest · socketio · checkin
+    marked_at: datetime | None = None
+    op_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    applied: bool
+    status: str  # what is stored now: the mark's status, or the one that beat it
+    marked_at: datetime
+
+
+async def _applied_before(conn: AsyncConnection, op_id: uuid.UUID | None) -> bool:
+    if op_id is None:
+        return False
+    query = select(exists().where(AttendanceEvent.op_id == op_id, AttendanceEvent.applied))
+    return bool(await conn.scalar(query))
+
+
+def _wins(mark: Mark, moment: datetime, stored: tuple[str, datetime, str] | None) -> bool:
+    if stored is None:
+        return True
+    _, stored_at, stored_source = stored
+    if mark.source == CHECK_IN:
+        return False
+    return stored_source == CHECK_IN or moment >= clock.as_utc(stored_at)
+
+
+async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Outcome:
+    """Apply `mark` if it wins, inside the caller's transaction (which holds the session)."""
+    received = clock.now()
+    moment = min(clock.as_utc(mark.marked_at), received) if mark.marked_at else received
+    row = (
+        await conn.execute(
+            select(Attendance.status, Attendance.marked_at, Attendance.source).where(
+                Attendance.session_id == session.id, Attendance.student_id == mark.student_id
+            )
+        )
+    ).first()
+    stored = None if row is None else (row.status, row.marked_at, row.source)
+    applied = not await _applied_before(conn, mark.op_id) and _wins(mark, moment, stored)
+    if applied:
+        values = {"status": mark.status, "marked_at": moment, "source": mark.source}
+        await conn.execute(
+            dialect_insert(conn, Attendance)
+            .values(
+                session_id=session.id,
+                class_id=session.class_id,
+                student_id=mark.student_id,
+                **values,
+            )
+            .on_conflict_do_update(
+                index_elements=[Attendance.session_id, Attendance.student_id], set_=values
+            )
+        )
+    await conn.execute(
+        insert(AttendanceEvent).values(
+            session_id=session.id,
+            student_id=mark.student_id,
+            status=mark.status,
+            actor_id=mark.actor_id,
+            source=mark.source,
+            marked_at=moment,
+            received_at=received,
+            applied=applied,
+            op_id=mark.op_id,
+        )
+    )
+    if applied or stored is None:
+        return Outcome(applied, mark.status, moment)
+    return Outcome(False, stored[0], clock.as_utc(stored[1]))
