@@ -54,3 +54,25 @@ async def test_a_deleted_account_s_token_is_refused(api: Api) -> None:
             "event": "ERROR",
             "data": {"message": "Unauthorized or invalid token"},
         }
+
+
+async def test_nul_characters_are_refused_not_stored(api: Api) -> None:
+    teacher = await api.teacher()
+    bad = {
+        "name": "A\u0000B",
+        "email": "nul@x.example.com",
+        "password": "secret-1",
+        "role": "student",
+    }
+    attempts = [
+        await api.http.post("/auth/signup", json=bad),
+        await api.http.post("/auth/login", json={"email": "a@b.c\u0000", "password": "x"}),
+        await api.http.post("/auth/token", data={"username": "\u0000", "password": ""}),
+        await api.request("GET", "/students?q=%00", teacher.token),
+        await api.request("GET", "/students?offset=9223372036854775808", teacher.token),
+    ]
+    for response in attempts:
+        assert (response.status_code, response.json()) == (
+            400,
+            {"success": False, "error": "Invalid request schema"},
+        ), response.request.url

@@ -6,7 +6,14 @@ import datetime
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from headcount.domain.marking import Mark
 from headcount.domain.views import Status
@@ -36,6 +43,14 @@ ClassName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 class Input(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store NUL in text; no name, email or code needs one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
+
 
 class SignupInput(Input):
     name: Name
@@ -47,6 +62,13 @@ class SignupInput(Input):
 class LoginInput(Input):
     email: Email
     password: AnyPassword
+
+
+class TokenForm(Input):
+    """The OAuth2 password grant's form: `username` is the email."""
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    password: str
 
 
 class ClassInput(Input):
@@ -66,7 +88,7 @@ class StartInput(Input):
 class StudentsQuery(Input):
     q: Annotated[str, StringConstraints(max_length=254)] | None = None
     limit: Annotated[int, Field(ge=1, le=500)] | None = None
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0  # a database integer
 
 
 class SessionTarget(Input):

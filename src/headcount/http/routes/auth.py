@@ -10,9 +10,9 @@ from typing_extensions import TypedDict
 
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
-from headcount.domain.inputs import LoginInput, SignupInput
+from headcount.domain.inputs import LoginInput, SignupInput, TokenForm
 from headcount.domain.views import UserView
-from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body
+from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body, validated
 from headcount.http.envelope import JSONResponse, ok
 from headcount.http.schemas import Success, failures
 from headcount.services import Services
@@ -108,11 +108,10 @@ async def me(services: ServicesDep, who: TokenHolder) -> Response:
 async def token(services: ServicesDep, request: Request) -> Response:
     """OAuth2 password grant: answered outside the envelope, as OAuth2 clients expect."""
     try:
-        form = await request.form()
+        form = validated(TokenForm, dict(await request.form()))
+    except DomainError:
+        raise
     except Exception:
         raise errors.invalid_schema() from None
-    username, password = form.get("username"), form.get("password")
-    if not isinstance(username, str) or not isinstance(password, str) or not username:
-        raise errors.invalid_schema()
-    access_token, user = await _authenticate(services, request, username, password)
+    access_token, user = await _authenticate(services, request, form.username, form.password)
     return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})
