@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
 
 from headcount import logs
 from headcount.http import errors, openapi
 from headcount.http.access_log import AccessLog
 from headcount.http.headers import SecurityHeaders
 from headcount.http.limits import BodyLimit
-from headcount.http.routes import attendance, auth, cache, classes, health
+from headcount.http.routes import attendance, auth, cache, classes, health, pages
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
 from headcount.services import Services
@@ -51,8 +52,10 @@ def create_api(services: Services) -> FastAPI:
     app.state.services = services
     app.state.dispatcher = ws.Dispatcher(services)
     errors.install(app)
-    for router in (auth.router, classes.router, attendance.router, cache.router, health.router):
-        app.include_router(router)
+    routers = (auth, classes, attendance, cache, health, pages)
+    for module in routers:
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.add_api_websocket_route("/ws", ws.endpoint)
     app.add_middleware(
         CORSMiddleware,

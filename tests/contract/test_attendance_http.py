@@ -397,3 +397,25 @@ async def test_attendance_of_missing_class_is_404(api: Api) -> None:
 async def test_attendance_without_token_is_401(api: Api) -> None:
     _, class_id, _ = await api.classroom(0)
     fails(await api.request("GET", f"/class/{class_id}/attendance"), 401, UNAUTHORIZED)
+
+
+async def test_my_history_lists_every_finished_roll_call(api: Api) -> None:
+    teacher, class_id, (student,) = await api.classroom(1)
+    for status in ("late", None):
+        await api.start(teacher, class_id)
+        async with await api.ws(teacher) as socket:
+            if status:
+                await socket.request(
+                    "ATTENDANCE_MARKED", {"studentId": student.id, "status": status}
+                )
+            await socket.request("DONE")
+    response = await api.request("GET", f"/class/{class_id}/my-history", student.token)
+    history = response.json()["data"]
+    assert [row["status"] for row in history] == ["absent", "late"]
+    assert history[0]["startedAt"] > history[1]["startedAt"]
+    assert all(row["endedAt"] >= row["startedAt"] for row in history)
+    stranger = await api.student()
+    denied = await api.request("GET", f"/class/{class_id}/my-history", stranger.token)
+    assert denied.json() == {"success": False, "error": "Forbidden, not enrolled in class"}
+    teacher_asks = await api.request("GET", f"/class/{class_id}/my-history", teacher.token)
+    assert teacher_asks.status_code == 403

@@ -16,6 +16,7 @@ from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
     MatrixStudent,
+    PastStatus,
     SessionHistoryRow,
     SessionRef,
     StatusView,
@@ -26,6 +27,16 @@ from headcount.store.database import Database
 from headcount.store.tables import Attendance, AttendanceEvent, AttendanceSession
 
 ATTENDED = ("present", "late")
+
+
+def _past(row: Any) -> PastStatus:
+    """One finished session (so `ended_at` is set) and the student's status in it."""
+    return PastStatus(
+        sessionId=str(row.id),
+        startedAt=clock.iso(row.started_at),
+        endedAt=clock.iso(row.ended_at),
+        status=row.status,
+    )
 
 
 class History:
@@ -48,6 +59,28 @@ class History:
             )
             status = None if latest is None else await status_of(conn, latest, student.user_id)
         return StatusView(classId=str(class_id), status=status)
+
+    async def past_statuses(self, student: Principal, raw_class_id: str) -> list[PastStatus]:
+        """A student's status in each finished session of a class, newest first."""
+        class_id = access.class_id_from_path(raw_class_id)
+        query = (
+            select(
+                AttendanceSession.id,
+                AttendanceSession.started_at,
+                AttendanceSession.ended_at,
+                Attendance.status,
+            )
+            .outerjoin(
+                Attendance,
+                (Attendance.session_id == AttendanceSession.id)
+                & (Attendance.student_id == student.user_id),
+            )
+            .where(AttendanceSession.class_id == class_id, AttendanceSession.ended_at.is_not(None))
+            .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
+        )
+        async with self.db.read() as conn:
+            await access.require_enrolled(conn, student, class_id)
+            return [_past(row) for row in await conn.execute(query)]
 
     async def sessions(self, teacher: Principal, raw_class_id: str) -> list[SessionHistoryRow]:
         class_id = access.class_id_from_path(raw_class_id)

@@ -72,6 +72,13 @@ class MarkReceipt(TypedDict):
     applied: bool
 
 
+class PastStatus(TypedDict):
+    sessionId: str
+    startedAt: str
+    endedAt: str
+    status: str | None
+
+
 class CheckInCode(TypedDict):
     classId: str
     code: str

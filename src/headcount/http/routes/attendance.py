@@ -14,6 +14,7 @@ from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
     CheckInCode,
+    PastStatus,
     SessionHistoryRow,
     SessionStarted,
     StatusView,
@@ -83,6 +84,16 @@ async def check_in(
 )
 async def my_attendance(services: ServicesDep, student: Student, class_id: str) -> Response:
     return ok(await services.history.last_status(student, class_id))
+
+
+@router.get(
+    "/class/{class_id}/my-history",
+    response_model=Success[list[PastStatus]],
+    responses=failures(401, 403, 404),
+)
+async def my_history(services: ServicesDep, student: Student, class_id: str) -> Response:
+    """Every finished roll call of the class, newest first, with the caller's status in it."""
+    return ok(await services.history.past_statuses(student, class_id))
 
 
 @router.get(
