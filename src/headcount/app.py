@@ -15,7 +15,7 @@ from headcount.http import errors, openapi
 from headcount.http.access_log import AccessLog
 from headcount.http.headers import SecurityHeaders
 from headcount.http.limits import BodyLimit
-from headcount.http.routes import attendance, auth, cache, classes, health, pages
+from headcount.http.routes import attendance, auth, cache, classes, health, metrics, pages
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
 from headcount.services import Services
@@ -52,7 +52,7 @@ def create_api(services: Services) -> FastAPI:
     app.state.services = services
     app.state.dispatcher = ws.Dispatcher(services)
     errors.install(app)
-    routers = (auth, classes, attendance, cache, health, pages)
+    routers = (auth, classes, attendance, cache, health, metrics, pages)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] | None = Field(None, alias="LOG_FORMAT")
     log_dir: Path | None = Field(None, alias="LOG_DIR")
     db_timeout: float = Field(5.0, alias="DB_TIMEOUT", gt=0, le=300)
+    metrics_token: str | None = Field(None, alias="METRICS_TOKEN")
     rate_limit_signup: str = Field("300/minute;3000/hour", alias="RATE_LIMIT_SIGNUP")
     rate_limit_login_email: str = Field("10/minute;50/hour", alias="RATE_LIMIT_LOGIN_EMAIL")
     rate_limit_login_address: str = Field("300/minute", alias="RATE_LIMIT_LOGIN_ADDRESS")

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from headcount import clock
+from headcount import clock, metrics
 from headcount.cache import Cache, CacheError, CacheKey
 from headcount.domain import access, errors
 from headcount.domain.views import CachedValue, StudentDay
@@ -54,9 +54,11 @@ class Records:
         try:
             found = await self.cache.get(key)
         except CacheError as exc:
+            metrics.CACHE_LOOKUPS.labels("error").inc()
             self.outage.begun(exc)
             return None
         self.outage.over()
+        metrics.CACHE_LOOKUPS.labels("miss" if found is None else "hit").inc()
         return found
 
     async def _stored(self, key: CacheKey) -> CachedValue:

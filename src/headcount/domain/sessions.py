@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import and_, insert, literal, select, true, update
 from sqlalchemy.exc import IntegrityError
 
-from headcount import clock
+from headcount import clock, metrics
 from headcount.domain import access, checkin, errors
 from headcount.domain.classes import ROSTER_ORDER
 from headcount.domain.events import EventSink, Finished, Marked, Summarized
@@ -114,6 +114,7 @@ class Sessions:
             if not await access.is_enrolled(conn, session.class_id, mark.student_id):
                 raise errors.student_not_in_class()
             outcome = await record(conn, session, mark)
+        metrics.MARKS.labels(mark.source, str(outcome.applied).lower()).inc()
         if outcome.applied:
             value = CachedValue(status=mark.status, timestamp=clock.iso(outcome.marked_at))
             await self.records.remember(

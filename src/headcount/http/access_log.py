@@ -1,4 +1,5 @@
-"""One log line per HTTP request: method, path, status, duration and who asked (never a token)."""
+"""One log line and one metric sample per HTTP request: method, path, status, duration and
+who asked (never a token)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import time
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from headcount import metrics
 
 log = structlog.get_logger("headcount.access")
 
@@ -30,11 +33,15 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
+            seconds = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
+            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            metrics.HTTP_SECONDS.labels(scope["method"], route).observe(seconds)
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(seconds * 1000, 2),
                 user_id=scope.get("state", {}).get("user_id"),
             )

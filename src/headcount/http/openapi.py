@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-PUBLIC = {"/auth/signup", "/auth/login", "/auth/token", "/healthz", "/readyz"}
+PUBLIC = {"/auth/signup", "/auth/login", "/auth/token", "/healthz", "/readyz", "/metrics"}
 SECURITY_SCHEMES = {
     "OAuth2": {"type": "oauth2", "flows": {"password": {"tokenUrl": "/auth/token"}}},
     "Bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},

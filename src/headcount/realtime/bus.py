@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from headcount import metrics
 from headcount.outage import Outage
 
 log = structlog.get_logger(__name__)
@@ -172,6 +173,8 @@ class RedisBus:
             try:
                 await pubsub.subscribe(*(self._channel(name) for name in self._wanted))
                 self._pubsub = pubsub
+                if self.outage.active:
+                    metrics.BUS_RECONNECTS.inc()
                 self.outage.over()
                 self.connected.set()
                 delay = 0.1

@@ -10,11 +10,13 @@ to the others, so a bus outage never silences a process's own sockets.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from headcount import metrics
 from headcount.domain.events import AudienceJoined, Event
 from headcount.realtime.bus import Bus, BusMessage
 from headcount.realtime.protocol import broadcast_text, frame
@@ -125,6 +127,8 @@ class Hub:
             for peer in tuple(self._by_user.get(uuid.UUID(message.joined_user), ())):
                 self.join(peer, message.class_id)
         elif message.text is not None:
+            started = time.perf_counter()
             broadcast = Broadcast(message.text)
             for listener in self._listeners.get(message.class_id, ()):
                 listener.deliver(broadcast)
+            metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)

@@ -16,6 +16,7 @@ import socketio
 import structlog
 from pydantic import ValidationError
 
+from headcount import metrics
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CachedMarkInput, SessionTarget
@@ -71,8 +72,10 @@ class Gateway(socketio.AsyncNamespace):  # type: ignore[misc]
         except InvalidToken:
             raise socketio.exceptions.ConnectionRefusedError(protocol.UNAUTHORIZED) from None
         await self.save_session(sid, {"principal": principal})
+        metrics.CONNECTIONS.labels("socketio").inc()
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        metrics.CONNECTIONS.labels("socketio").dec()
         for class_id, room in tuple(self.rooms.items()):
             room.members.discard(sid)
             if not room.members:

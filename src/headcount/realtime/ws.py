@@ -15,6 +15,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from headcount import metrics
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CheckInInput, MarkInput, SessionTarget
@@ -43,9 +44,11 @@ class Connection:
         self.push(broadcast.frame)
 
     def reply(self, event: str, data: Any) -> None:
+        metrics.MESSAGES.labels("out", event).inc()
         self.push(protocol.frame(protocol.message(event, data)))
 
     def error(self, text: str) -> None:
+        metrics.MESSAGES.labels("out", protocol.ERROR).inc()
         self.push(protocol.frame(protocol.error(text)))
 
 
@@ -148,6 +151,7 @@ class Dispatcher:
     async def _dispatch(self, conn: Connection, raw: str | bytes) -> None:
         name, data = _parse(raw)
         route = ROUTES.get(name)
+        metrics.MESSAGES.labels("in", name if route else "unknown").inc()
         if route is None:
             raise DomainError(errors.Kind.INVALID, protocol.UNKNOWN_EVENT)
         if route.role != "any" and conn.principal.role != route.role:
@@ -212,6 +216,7 @@ async def endpoint(websocket: WebSocket) -> None:
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
     dispatcher: Dispatcher = websocket.app.state.dispatcher
     log.info("ws connect", user_id=str(principal.user_id), role=principal.role)
+    metrics.CONNECTIONS.labels("ws").inc()
     code = 1006
     try:
         while True:
@@ -223,4 +228,5 @@ async def endpoint(websocket: WebSocket) -> None:
             await dispatcher.handle(conn, raw if raw is not None else message.get("bytes", b""))
     finally:
         services.hub.detach(conn)
+        metrics.CONNECTIONS.labels("ws").dec()
         log.info("ws disconnect", user_id=str(principal.user_id), code=code)
