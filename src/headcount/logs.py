@@ -70,11 +70,15 @@ def configure(settings: Settings) -> None:
     )
 
 
+# uvicorn logs a traceback at ERROR for every text frame that is not UTF-8: the client's
+# fault, already answered with close code 1007, and a way for anyone to fill error.log.
+INVALID_UTF8 = "Invalid UTF-8 sequence received from client"
+
+
 def _not_per_connection(record: logging.LogRecord) -> bool:
     message = record.getMessage()
-    return not (
-        message.startswith(("connection open", "connection closed")) or '"WebSocket /' in message
-    )
+    per_connection = ("connection open", "connection closed", INVALID_UTF8)
+    return not (message.startswith(per_connection) or '"WebSocket /' in message)
 
 
 def _file_handlers(directory: Path) -> list[logging.Handler]:
