@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.staticfiles import StaticFiles
 
 from headcount import logs
 from headcount.http import errors, openapi
@@ -55,7 +54,7 @@ def create_api(services: Services) -> FastAPI:
     routers = (auth, classes, attendance, cache, health, metrics, pages)
     for module in routers:
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")
     app.add_api_websocket_route("/ws", ws.endpoint)
     app.add_middleware(
         CORSMiddleware,

@@ -76,3 +76,15 @@ async def test_nul_characters_are_refused_not_stored(api: Api) -> None:
             400,
             {"success": False, "error": "Invalid request schema"},
         ), response.request.url
+
+
+async def test_the_web_app_is_served_fresh_under_a_strict_policy(api: Api) -> None:
+    page = await api.http.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-cache"
+    assert "script-src" not in page.headers["content-security-policy"]  # 'self' only
+    assert (await api.http.head("/")).status_code == 200
+    asset = await api.http.get("/static/app.css")
+    assert asset.status_code == 200 and asset.headers["cache-control"] == "no-cache"
+    missing = await api.http.get("/static/no-such-file.js")
+    assert (missing.status_code, missing.json()) == (404, {"success": False, "error": "Not found"})

@@ -4,14 +4,14 @@ the attendance matrix and a session's audit trail."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.classes import roster_query
-from headcount.domain.live import status_of
 from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
@@ -27,6 +27,26 @@ from headcount.store.database import Database
 from headcount.store.tables import Attendance, AttendanceEvent, AttendanceSession
 
 ATTENDED = ("present", "late")
+
+
+def _finished(
+    class_id: uuid.UUID, student_id: uuid.UUID
+) -> Select[uuid.UUID, datetime, datetime | None, str]:
+    """A class's finished sessions, newest first, each with the student's status (or null)."""
+    return (
+        select(
+            AttendanceSession.id,
+            AttendanceSession.started_at,
+            AttendanceSession.ended_at,
+            Attendance.status,
+        )
+        .outerjoin(
+            Attendance,
+            (Attendance.session_id == AttendanceSession.id) & (Attendance.student_id == student_id),
+        )
+        .where(AttendanceSession.class_id == class_id, AttendanceSession.ended_at.is_not(None))
+        .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
+    )
 
 
 def _past(row: Any) -> PastStatus:
@@ -48,39 +68,16 @@ class History:
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
             await access.require_enrolled(conn, student, class_id)
-            latest = await conn.scalar(
-                select(AttendanceSession.id)
-                .where(
-                    AttendanceSession.class_id == class_id,
-                    AttendanceSession.ended_at.is_not(None),
-                )
-                .order_by(AttendanceSession.started_at.desc())
-                .limit(1)
-            )
-            status = None if latest is None else await status_of(conn, latest, student.user_id)
-        return StatusView(classId=str(class_id), status=status)
+            latest = (await conn.execute(_finished(class_id, student.user_id).limit(1))).first()
+        return StatusView(classId=str(class_id), status=None if latest is None else latest.status)
 
     async def past_statuses(self, student: Principal, raw_class_id: str) -> list[PastStatus]:
         """A student's status in each finished session of a class, newest first."""
         class_id = access.class_id_from_path(raw_class_id)
-        query = (
-            select(
-                AttendanceSession.id,
-                AttendanceSession.started_at,
-                AttendanceSession.ended_at,
-                Attendance.status,
-            )
-            .outerjoin(
-                Attendance,
-                (Attendance.session_id == AttendanceSession.id)
-                & (Attendance.student_id == student.user_id),
-            )
-            .where(AttendanceSession.class_id == class_id, AttendanceSession.ended_at.is_not(None))
-            .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
-        )
         async with self.db.read() as conn:
             await access.require_enrolled(conn, student, class_id)
-            return [_past(row) for row in await conn.execute(query)]
+            rows = await conn.execute(_finished(class_id, student.user_id))
+            return [_past(row) for row in rows]
 
     async def sessions(self, teacher: Principal, raw_class_id: str) -> list[SessionHistoryRow]:
         class_id = access.class_id_from_path(raw_class_id)

@@ -1,0 +1,93 @@
+// HTTP to the Headcount server: the token, the {success, data | error} envelope, and errors in
+// words. Every failure becomes an ApiError whose message is the server's `error` text.
+
+const TOKEN_KEY = 'headcount.token';
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+export const token = {
+  get: () => localStorage.getItem(TOKEN_KEY),
+  set: (value) => localStorage.setItem(TOKEN_KEY, value),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+let unauthorized = () => {};
+
+/** Called with the server's message whenever a request answers 401 (expired or bad token). */
+export function onUnauthorized(handler) {
+  unauthorized = handler;
+}
+
+async function request(method, path, { body, query, raw = false } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
+  }
+  const headers = { Accept: raw ? '*/*' : 'application/json' };
+  const jwt = token.get();
+  if (jwt) headers.Authorization = `Bearer ${jwt}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError('Could not reach the server. Check the connection and try again.', 0);
+  }
+  if (raw && response.ok) return response;
+  let envelope = null;
+  try {
+    envelope = await response.json();
+  } catch {
+    // not JSON: described below by its status
+  }
+  if (response.ok && envelope?.success === true) return envelope.data;
+  const message =
+    typeof envelope?.error === 'string'
+      ? envelope.error
+      : `The server answered ${response.status} ${response.statusText}`.trim();
+  if (response.status === 401) unauthorized(message);
+  throw new ApiError(message, response.status);
+}
+
+const get = (path, query) => request('GET', path, { query });
+const post = (path, body) => request('POST', path, { body });
+const id = (value) => encodeURIComponent(value);
+
+export const api = {
+  signup: (name, email, password, role) => post('/auth/signup', { name, email, password, role }),
+  login: (email, password) => post('/auth/login', { email, password }),
+  me: () => get('/auth/me'),
+
+  classes: () => get('/classes'),
+  createClass: (className) => post('/class', { className }),
+  classDetail: (classId) => get(`/class/${id(classId)}`),
+  addStudent: (classId, studentId) => post(`/class/${id(classId)}/add-student`, { studentId }),
+  students: (q, limit = 20) => get('/students', { q, limit }),
+
+  start: (classId, { lateAfterMinutes, checkIn }) =>
+    post('/attendance/start', { classId, lateAfterMinutes, checkIn }),
+  code: (classId) => get('/attendance/code', { classId }),
+  checkIn: (classId, code) => post('/attendance/check-in', { classId, code }),
+
+  sessions: (classId) => get(`/class/${id(classId)}/sessions`),
+  matrix: (classId) => get(`/class/${id(classId)}/attendance`),
+  async csv(classId) {
+    const response = await request('GET', `/class/${id(classId)}/attendance`, {
+      query: { format: 'csv' },
+      raw: true,
+    });
+    return response.blob();
+  },
+  myHistory: (classId) => get(`/class/${id(classId)}/my-history`),
+  myAttendance: (classId) => get(`/class/${id(classId)}/my-attendance`),
+};

@@ -1,0 +1,221 @@
+// The app shell: login and signup, the live connection of the logged-in user, hash routing.
+
+import { api, onUnauthorized, token } from './api.js';
+import { busy, field, h, notify, showError } from './dom.js';
+import { Live } from './live.js';
+import * as student from './student.js';
+import * as teacher from './teacher.js';
+
+const main = document.getElementById('main');
+const AFTER_LOGIN = 'headcount.after-login';
+const CONNECTION_TEXT = { online: 'Live', connecting: 'Connecting…', offline: 'Offline' };
+
+let user = null;
+let live = null;
+let leaving = [];
+
+const ROUTES = {
+  teacher: [
+    [/^#\/$/, teacher.home],
+    [/^#\/class\/([\w-]+)$/, teacher.classPage],
+    [/^#\/class\/([\w-]+)\/roll$/, teacher.rollCall],
+    [/^#\/class\/([\w-]+)\/projector$/, teacher.projector],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, teacher.checkInLink],
+  ],
+  student: [
+    [/^#\/$/, student.home],
+    [/^#\/class\/([\w-]+)$/, student.classPage],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, student.checkInLink],
+  ],
+};
+const PUBLIC = { '#/login': loginView, '#/signup': signupView };
+
+function go(hash, { replace = false } = {}) {
+  if (location.hash === hash) render();
+  else if (replace) location.replace(hash);
+  else location.hash = hash;
+}
+
+function render() {
+  for (const done of leaving.splice(0)) done();
+  document.body.classList.remove('projecting');
+  main.replaceChildren();
+  const hash = location.hash || '#/';
+  if (!user) {
+    if (PUBLIC[hash]) return show(PUBLIC[hash], []);
+    sessionStorage.setItem(AFTER_LOGIN, hash); // come back here once logged in
+    return go('#/login', { replace: true });
+  }
+  if (PUBLIC[hash]) return go('#/', { replace: true });
+  for (const [pattern, view] of ROUTES[user.role]) {
+    const match = pattern.exec(hash);
+    if (match) return show(view, match.slice(1).map(decodeURIComponent));
+  }
+  return show(notFound, []);
+}
+
+function show(view, params) {
+  const root = h('div', { class: 'view' });
+  main.append(root);
+  let current = true;
+  leaving.push(() => (current = false));
+  const scope = {
+    user,
+    live,
+    go,
+    alive: () => current,
+    onLeave: (done) => leaving.push(done),
+  };
+  Promise.resolve(view(root, scope, ...params)).catch(showError);
+  const heading = root.querySelector('h1');
+  document.title = heading?.textContent ? `${heading.textContent} · Headcount` : 'Headcount';
+  heading?.focus({ preventScroll: true });
+}
+
+function notFound(root) {
+  root.append(
+    h('h1', { tabindex: -1 }, 'Page not found'),
+    h('p', {}, h('a', { href: '#/' }, 'Back to my classes')),
+  );
+}
+
+// ---- accounts ---------------------------------------------------------------------------------
+
+function loginView(root) {
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: true,
+  });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+  const form = h(
+    'form',
+    { class: 'card narrow', 'aria-labelledby': 'login-title' },
+    h('h1', { id: 'login-title', tabindex: -1 }, 'Log in'),
+    field('Email', email),
+    field('Password', password),
+    h('button', { type: 'submit' }, 'Log in'),
+    h('p', {}, 'No account yet? ', h('a', { href: '#/signup' }, 'Sign up')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(form, async () => begin((await api.login(email.value, password.value)).token));
+  });
+  root.append(form);
+}
+
+function signupView(root) {
+  const name = h('input', { name: 'name', autocomplete: 'name', required: true, maxlength: 100 });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minlength: 6,
+  });
+  const role = (value, text, checked) =>
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'role', value, checked }),
+      text,
+    );
+  const form = h(
+    'form',
+    { class: 'card narrow', 'aria-labelledby': 'signup-title' },
+    h('h1', { id: 'signup-title', tabindex: -1 }, 'Sign up'),
+    field('Name', name),
+    field('Email', email),
+    field('Password', password, 'At least 6 characters.'),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'I am a'),
+      role('teacher', 'Teacher', true),
+      role('student', 'Student'),
+    ),
+    h('button', { type: 'submit' }, 'Create account'),
+    h('p', {}, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = form.querySelector('input[name=role]:checked').value;
+    busy(form, async () => {
+      await api.signup(name.value, email.value, password.value, chosen);
+      await begin((await api.login(email.value, password.value)).token);
+    });
+  });
+  root.append(form);
+}
+
+/** Log in with a token: who am I, then the live connection, then where I was going. */
+async function begin(jwt, navigate = true) {
+  token.set(jwt);
+  user = await api.me();
+  live = new Live(jwt, user.id);
+  live.on('status', showConnection);
+  live.on('error', (message) => notify(message, { error: true }));
+  live.on('unauthorized', (message) => logout(message));
+  live.on('discarded', ({ count }) =>
+    notify(`The roll call ended before ${count} mark(s) could be sent; they were discarded.`, {
+      error: true,
+    }),
+  );
+  document.getElementById('who').textContent = `${user.name} (${user.role})`;
+  document.getElementById('account').hidden = false;
+  showConnection(live.status);
+  if (navigate) {
+    const next = sessionStorage.getItem(AFTER_LOGIN) ?? '#/';
+    sessionStorage.removeItem(AFTER_LOGIN);
+    go(next, { replace: true });
+  }
+}
+
+function logout(message) {
+  if (message) notify(message, { error: true });
+  const unsent = live?.unsent().length ?? 0;
+  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
+  live?.stop();
+  live = null;
+  user = null;
+  token.clear();
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith(teacher.ROSTER_KEY)) localStorage.removeItem(key);
+  }
+  document.getElementById('account').hidden = true;
+  go('#/login');
+}
+
+function showConnection(status) {
+  const badge = document.getElementById('conn');
+  badge.textContent = CONNECTION_TEXT[status];
+  badge.dataset.state = status;
+}
+
+async function boot() {
+  onUnauthorized((message) => user && logout(message));
+  document.getElementById('logout').addEventListener('click', () => logout());
+  addEventListener('hashchange', render);
+  const saved = token.get();
+  if (saved) {
+    try {
+      await begin(saved, false);
+    } catch (error) {
+      token.clear();
+      user = null;
+      live?.stop();
+      live = null;
+      showError(error);
+    }
+  }
+  render();
+}
+
+boot();

@@ -1,0 +1,75 @@
+// Small DOM helpers shared by the views: element building, messages, and formatting.
+
+/** h('button', {class: 'x', onclick: fn, disabled: true}, 'text', child…). Text stays text. */
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      element.addEventListener(name.slice(2), value);
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  element.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+export const STATUSES = ['present', 'absent', 'late', 'excused'];
+
+export function statusLabel(status) {
+  return status ? status[0].toUpperCase() + status.slice(1) : 'Not marked';
+}
+
+export function when(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function clock(iso) {
+  return new Date(iso).toLocaleTimeString(undefined, { timeStyle: 'medium' });
+}
+
+const MAX_ALERTS = 4;
+
+/** Say something in the message area: errors stay until dismissed, notices fade after a while. */
+export function notify(message, { error = false } = {}) {
+  const area = document.getElementById(error ? 'alerts' : 'notices');
+  const item = h('div', { class: error ? 'toast toast-error' : 'toast' }, h('p', {}, message));
+  const dismiss = () => item.remove();
+  item.append(h('button', { type: 'button', class: 'link', onclick: dismiss }, 'Dismiss'));
+  area.append(item);
+  while (area.children.length > MAX_ALERTS) area.firstElementChild.remove();
+  if (!error) setTimeout(dismiss, 6000);
+}
+
+export const showError = (error) => notify(error?.message ?? String(error), { error: true });
+
+let fields = 0;
+
+/** A form field: <label for> and its input, with an optional hint as the input's description. */
+export function field(text, input, hint) {
+  fields += 1;
+  input.id ||= `field-${fields}`;
+  const parts = [h('label', { for: input.id }, text), input];
+  if (hint) {
+    const hintId = `${input.id}-hint`;
+    input.setAttribute('aria-describedby', hintId);
+    parts.push(h('small', { id: hintId }, hint));
+  }
+  return h('div', { class: 'field' }, ...parts);
+}
+
+/** Disable a form's controls while `work` runs; errors are shown, never swallowed. */
+export async function busy(form, work) {
+  const controls = [...form.querySelectorAll('button, input, select')].filter((c) => !c.disabled);
+  controls.forEach((c) => (c.disabled = true));
+  try {
+    return await work();
+  } catch (error) {
+    showError(error);
+    return undefined;
+  } finally {
+    controls.forEach((c) => (c.disabled = false));
+  }
+}
