@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench lock clean
+.PHONY: run test lint audit format bench lock clean
 
 run: $(VENV)/.runtime  ## install, migrate, serve on http://127.0.0.1:3000 (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/headcount serve
@@ -16,9 +17,19 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+audit: $(VENV)/.dev  ## known vulnerabilities in the pinned dependencies (PyPI's advisory data)
+	$(BIN)/pip-audit -r requirements.lock --vulnerability-service pypi --progress-spinner off
+
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
+
+# Headcount against the Node reference (../shared/peer-node) on PostgreSQL and Redis at 127.0.0.1;
+# installs wrk when missing, takes ~10 minutes, writes docs/performance.md. BENCH_ARGS: --quick
+# (short, writes nothing), --no-write, --profile DIR (needs `$(BIN)/pip install py-spy`).
+bench: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.runner $(BENCH_ARGS)
 
 lock:  ## re-pin requirements*.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml -q -o requirements.lock

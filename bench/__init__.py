@@ -1,0 +1,1 @@
+"""Benchmarks: Headcount against the Node reference server, in one run (`make bench`)."""

@@ -1,0 +1,222 @@
+"""Soak: 500 sockets and 50 marks a second for 5 minutes against one Headcount process.
+
+Loopback only, bounded in time. Records, per 30-second window, the server's RSS, the marks
+sent, the teacher's send-to-receipt latency (p50/p99) and errors; then checks that every
+student socket received every mark. Writes docs/reliability.md.
+
+    .venv/bin/python -m bench.soak [--seconds 300] [--sockets 500] [--rate 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import orjson
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+STATUSES = ("present", "absent", "late", "excused")
+WINDOW = 30.0
+
+
+@dataclass
+class Window:
+    started: float
+    sent: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    rss_kib: int = 0
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def signup(http: httpx.AsyncClient, role: str) -> tuple[str, str]:
+    email = f"{role}-{uuid.uuid4().hex[:10]}@soak.example.com"
+    body = {"name": role, "email": email, "password": "soak-pass", "role": role}
+    user = (await http.post("/auth/signup", json=body)).json()["data"]
+    login = await http.post("/auth/login", json={"email": email, "password": "soak-pass"})
+    return str(user["id"]), str(login.json()["data"]["token"])
+
+
+async def listen(url: str, counts: list[int], index: int, stop: asyncio.Event) -> None:
+    async with websockets.connect(url, max_size=None, ping_interval=None) as socket:
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(socket.recv(), 1.0)
+            except TimeoutError:
+                continue
+            counts[index] += 1
+
+
+async def soak(base: str, seconds: float, sockets: int, rate: int, pid: int) -> list[Window]:
+    limits = httpx.Limits(max_connections=20)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+        _, teacher_token = await signup(http, "teacher")
+        auth = {"Authorization": teacher_token}
+        class_id = (await http.post("/class", json={"className": "Soak"}, headers=auth)).json()[
+            "data"
+        ]["id"]
+        students = await asyncio.gather(*(signup(http, "student") for _ in range(sockets)))
+        for student_id, _ in students:
+            await http.post(
+                f"/class/{class_id}/add-student", json={"studentId": student_id}, headers=auth
+            )
+        await http.post("/attendance/start", json={"classId": class_id}, headers=auth)
+    ws = base.replace("http", "ws", 1) + "/ws?token="
+    stop = asyncio.Event()
+    counts = [0] * sockets
+    listeners = [
+        asyncio.create_task(listen(ws + token, counts, n, stop))
+        for n, (_, token) in enumerate(students)
+    ]
+    await asyncio.sleep(2)
+    windows = [Window(time.monotonic())]
+    sent_at: dict[str, float] = {}
+    total = 0
+    async with websockets.connect(ws + teacher_token, max_size=None) as teacher:
+
+        async def receive() -> None:
+            while True:
+                message = orjson.loads(await teacher.recv())
+                now = time.monotonic()
+                if message["event"] == "ERROR":
+                    windows[-1].errors += 1
+                    continue
+                data = message["data"]
+                key = f"{data['studentId']}:{data['status']}"
+                if key in sent_at:
+                    windows[-1].latencies.append((now - sent_at.pop(key)) * 1000)
+
+        receiver = asyncio.create_task(receive())
+        end = time.monotonic() + seconds
+        tick = 1 / rate
+        next_send = time.monotonic()
+        while time.monotonic() < end:
+            if time.monotonic() - windows[-1].started >= WINDOW:
+                windows[-1].rss_kib = rss_kib(pid)
+                windows.append(Window(time.monotonic()))
+            student_id, _ = students[total % sockets]
+            status = STATUSES[(total // sockets) % len(STATUSES)]
+            sent_at[f"{student_id}:{status}"] = time.monotonic()
+            body = {"studentId": student_id, "status": status, "classId": class_id}
+            await teacher.send(orjson.dumps({"event": "ATTENDANCE_MARKED", "data": body}))
+            windows[-1].sent += 1
+            total += 1
+            next_send += tick
+            await asyncio.sleep(max(0.0, next_send - time.monotonic()))
+        windows[-1].rss_kib = rss_kib(pid)
+        await asyncio.sleep(3)
+        receiver.cancel()
+    stop.set()
+    await asyncio.gather(*listeners, return_exceptions=True)
+    missing = sum(max(0, total - count) for count in counts)
+    windows[-1].errors += missing
+    print(f"marks sent {total}; student receipts missing {missing}", file=sys.stderr)
+    return windows
+
+
+def report(windows: list[Window], args: argparse.Namespace, commit: str) -> str:
+    rows = []
+    for n, window in enumerate(windows):
+        lat = sorted(window.latencies) or [0.0]
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        rows.append(
+            f"| {int(n * WINDOW)} to {int((n + 1) * WINDOW)} s | {window.rss_kib / 1024:.1f} | "
+            f"{window.sent} | {statistics.median(lat):.1f} | {p99:.1f} | {window.errors} |"
+        )
+    today = datetime.date.today().isoformat()
+    return "\n".join(
+        [
+            "# Reliability",
+            "",
+            "A soak of one Headcount process (PostgreSQL, uvloop) on this machine class:",
+            f"{args.sockets} student sockets in one class and a teacher marking {args.rate} times",
+            f"a second for {args.seconds:.0f} s; every mark is broadcast to every socket.",
+            "Latency is from the teacher's send to the teacher's own receipt of the broadcast.",
+            "Errors count `ERROR` replies and, in the last row, student receipts that never came.",
+            "",
+            f"Run {today} at commit `{commit}` with `.venv/bin/python -m bench.soak"
+            f" --seconds {args.seconds:.0f} --sockets {args.sockets} --rate {args.rate}`.",
+            "",
+            "| window | RSS MiB | marks | p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--sockets", type=int, default=500)
+    parser.add_argument("--rate", type=int, default=50)
+    parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    name = f"headcount_soak_{uuid.uuid4().hex[:8]}"
+    admin = args.database
+    subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": admin.rsplit("/", 1)[0] + "/" + name,
+        "JWT_SECRET": "soak-secret-" + "x" * 32,
+        "BCRYPT_ROUNDS": "4",
+        "LOG_LEVEL": "warning",
+        "RATE_LIMIT_SIGNUP": "100000/minute",
+    }
+    with tempfile.TemporaryDirectory() as workdir:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "headcount", "serve", "--port", str(port)], cwd=workdir, env=env
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                time.sleep(0.2)
+            windows = asyncio.run(soak(base, args.seconds, args.sockets, args.rate, server.pid))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
+            subprocess.run(["psql", admin, "-qc", f'DROP DATABASE "{name}" WITH (FORCE)'])
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    text = report(windows, args, commit)
+    print(text)
+    if not args.no_write:
+        (ROOT / "docs" / "reliability.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
