@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +33,7 @@ from tests.contract.helpers import (
 )
 from tests.support.backends import Backend
 from tests.support.client import PASSWORD, Api
+from tests.support.proxy import TcpProxy
 from tests.support.server import start_server
 
 MIB = 1024 * 1024
@@ -478,48 +476,6 @@ async def test_rest_marking_without_active_session_is_409(api: Api) -> None:
     teacher, class_id, (student,) = await api.classroom(1)
     body = {"classId": class_id, "studentId": student.id, "status": "present"}
     fails(await api.request("POST", "/attendance/mark", teacher.token, json=body), 409, NO_SESSION)
-
-
-class TcpProxy:
-    """Forwards a local port to a real service until `cut()` drops every connection for good."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self.listener.getsockname()[1])
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                return
-            with self.lock:
-                self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
-
-    def cut(self) -> None:
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        with self.lock:
-            for sock in self.sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
 
 
 def test_database_unreachable_is_503(tmp_path: Path) -> None:

@@ -197,17 +197,21 @@ async def endpoint(websocket: WebSocket) -> None:
         return
     try:
         principal = services.tokens.from_header(_token(websocket))
-        if not await services.accounts.exists(principal.user_id):
-            raise InvalidToken("the account no longer exists")
     except InvalidToken:
         await _refuse(websocket)
         return
     conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
     try:
-        await services.hub.attach(conn)
+        known = await services.accounts.exists(principal.user_id)
+        if known:
+            await services.hub.attach(conn)
     except Exception as exc:
-        log.warning("could not load the classes of a connection", error=repr(exc))
+        # The database is away: refuse the upgrade now rather than serve a deaf socket.
+        log.warning("could not set up a connection", error=repr(exc))
         await websocket.close(INTERNAL_ERROR)
+        return
+    if not known:
+        await _refuse(websocket)
         return
     try:
         await websocket.accept()

@@ -1,0 +1,90 @@
+"""PostgreSQL going away, hanging, and coming back: 503s in time, and recovery by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import websockets
+
+from tests.conftest import require
+from tests.support.backends import Backend
+from tests.support.client import Api
+from tests.support.proxy import TcpProxy
+from tests.support.server import ServerProcess, start_server
+
+UNAVAILABLE = {"success": False, "error": "Service unavailable"}
+DB_TIMEOUT = 2
+
+
+@dataclass
+class Fragile:
+    server: ServerProcess
+    proxy: TcpProxy
+
+
+@pytest.fixture
+def fragile(tmp_path: Path) -> Iterator[Fragile]:
+    """A server whose PostgreSQL sits behind a proxy the test controls."""
+    require("postgres")
+    with Backend.create("postgres", tmp_path) as backend:
+        parts = urlsplit(backend.database_url)
+        proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+        url = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
+        env = {"DB_TIMEOUT": str(DB_TIMEOUT)}
+        try:
+            with start_server(Backend("postgres", url), tmp_path, env=env) as server:
+                yield Fragile(server, proxy)
+        finally:
+            proxy.cut()
+
+
+async def test_an_outage_answers_503_and_heals_by_itself(fragile: Fragile) -> None:
+    async with Api(fragile.server) as api:
+        teacher, class_id, (student,) = await api.classroom(1)
+        await api.start(teacher, class_id)
+        socket = await api.ws(teacher)
+        fragile.proxy.cut()
+        me = await api.request("GET", "/classes", teacher.token)
+        assert (me.status_code, me.json()) == (503, UNAVAILABLE)
+        reply = await socket.request(
+            "ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"}
+        )
+        assert reply == {"event": "ERROR", "data": {"message": "Service unavailable"}}
+        with pytest.raises(websockets.InvalidStatus):
+            await api.ws(student)
+        fragile.proxy.restore()
+        ready = None
+        for _ in range(50):
+            ready = await api.http.get("/readyz")
+            if ready.status_code == 200:
+                break
+            await asyncio.sleep(0.2)
+        assert ready is not None and ready.status_code == 200
+        # The same socket carries on, and the mark is stored once the database is back.
+        reply = await socket.request(
+            "ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"}
+        )
+        assert reply["event"] == "ATTENDANCE_MARKED"
+        state = await socket.request("SESSION_STATE")
+        assert state["data"]["attendance"] == {student.id: "late"}
+        await socket.close()
+
+
+async def test_a_hanging_database_costs_a_request_no_more_than_the_timeout(
+    fragile: Fragile,
+) -> None:
+    async with Api(fragile.server) as api:
+        teacher = await api.teacher()
+        await api.request("GET", "/classes", teacher.token)
+        fragile.proxy.hang()
+        started = time.monotonic()
+        response = await api.request("GET", "/classes", teacher.token)
+        elapsed = time.monotonic() - started
+    assert (response.status_code, response.json()) == (503, UNAVAILABLE)
+    assert elapsed < DB_TIMEOUT * 3
