@@ -54,12 +54,3 @@ async def require_live_access(conn: AsyncConnection, who: Principal, class_id: u
             raise errors.not_class_teacher()
     elif teacher_id is None or not await is_enrolled(conn, class_id, who.user_id):
         raise errors.not_enrolled()
-
-
-async def require_member(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
-    """The class's teacher or one of its students; anyone else reads it as not theirs."""
-    teacher_id = await teacher_of(conn, class_id)
-    if teacher_id == who.user_id:
-        return
-    if who.role != "student" or not await is_enrolled(conn, class_id, who.user_id):
-        raise errors.not_class_teacher()

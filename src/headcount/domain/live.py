@@ -60,8 +60,15 @@ def active_sessions() -> Select[uuid.UUID, uuid.UUID, datetime, str | None, bool
     ).where(AttendanceSession.ended_at.is_(None))
 
 
-async def resolve(conn: AsyncConnection, who: Principal, class_id: uuid.UUID | None) -> LiveSession:
-    """The session an event acts on (SPEC §5): the named class's, else the caller's latest."""
+async def resolve(
+    conn: AsyncConnection, who: Principal, class_id: uuid.UUID | None, *, lock: bool = False
+) -> LiveSession:
+    """The session an event acts on (SPEC §5): the named class's, else the caller's latest.
+
+    With `lock`, the session row stays locked until the transaction ends: marks of a session
+    take turns (last writer wins needs that), and a concurrent `DONE` either waits for the
+    mark or makes it find no session: no mark lands in a closed session.
+    """
     if class_id is not None:
         await access.require_live_access(conn, who, class_id)
         query = active_sessions().where(AttendanceSession.class_id == class_id)
@@ -79,25 +86,13 @@ async def resolve(conn: AsyncConnection, who: Principal, class_id: uuid.UUID | N
                 Enrollment.student_id == who.user_id,
             ),
         )
-    row = (await conn.execute(query.order_by(AttendanceSession.started_at.desc()).limit(1))).first()
+    query = query.order_by(AttendanceSession.started_at.desc()).limit(1)
+    if lock:
+        query = query.with_for_update(of=AttendanceSession)
+    row = (await conn.execute(query)).first()
     if row is None:
         raise errors.no_active_session()
     return live_session(row)
-
-
-async def hold_open(conn: AsyncConnection, session: LiveSession) -> None:
-    """Lock the session until this transaction ends, or fail if it closed meanwhile.
-
-    Marks of one session take turns (last writer wins needs that), and a concurrent `DONE`
-    either waits for the mark or makes it fail: no mark lands in a closed session.
-    """
-    query = (
-        select(AttendanceSession.id)
-        .where(AttendanceSession.id == session.id, AttendanceSession.ended_at.is_(None))
-        .with_for_update()
-    )
-    if await conn.scalar(query) is None:
-        raise errors.no_active_session()
 
 
 async def counts(conn: AsyncConnection, session_id: uuid.UUID) -> Counts:

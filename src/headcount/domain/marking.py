@@ -13,12 +13,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
+from headcount.domain import errors
 from headcount.domain.live import LiveSession
-from headcount.store.tables import Attendance, AttendanceEvent
+from headcount.store.tables import Attendance, AttendanceEvent, Enrollment
 from headcount.store.upsert import dialect_insert
 
 CHECK_IN = "checkin"
@@ -61,14 +62,27 @@ async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Out
     """Apply `mark` if it wins, inside the caller's transaction (which holds the session)."""
     received = clock.now()
     moment = min(clock.as_utc(mark.marked_at), received) if mark.marked_at else received
+    # One query: is the student in the class, and what is stored for them so far?
     row = (
         await conn.execute(
-            select(Attendance.status, Attendance.marked_at, Attendance.source).where(
-                Attendance.session_id == session.id, Attendance.student_id == mark.student_id
+            select(
+                Enrollment.student_id, Attendance.status, Attendance.marked_at, Attendance.source
+            )
+            .outerjoin(
+                Attendance,
+                and_(
+                    Attendance.session_id == session.id,
+                    Attendance.student_id == Enrollment.student_id,
+                ),
+            )
+            .where(
+                Enrollment.class_id == session.class_id, Enrollment.student_id == mark.student_id
             )
         )
     ).first()
-    stored = None if row is None else (row.status, row.marked_at, row.source)
+    if row is None:
+        raise errors.student_not_in_class()
+    stored = None if row.status is None else (row.status, row.marked_at, row.source)
     applied = not await _applied_before(conn, mark.op_id) and _wins(mark, moment, stored)
     if applied:
         values = {"status": mark.status, "marked_at": moment, "source": mark.source}

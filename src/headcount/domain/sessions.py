@@ -20,7 +20,6 @@ from headcount.domain.live import (
     LiveSession,
     active_sessions,
     counts,
-    hold_open,
     live_session,
     resolve,
     status_of,
@@ -109,18 +108,15 @@ class Sessions:
     ) -> tuple[LiveSession, Outcome]:
         """Store a mark durably (or refuse it as stale), then cache and announce it."""
         async with self.db.write() as conn:
-            session = await resolve(conn, who, class_id)
-            await hold_open(conn, session)
-            if not await access.is_enrolled(conn, session.class_id, mark.student_id):
-                raise errors.student_not_in_class()
+            session = await resolve(conn, who, class_id, lock=True)
             outcome = await record(conn, session, mark)
         metrics.MARKS.labels(mark.source, str(outcome.applied).lower()).inc()
         if outcome.applied:
+            await self.events.publish(Marked(session.class_id, mark.student_id, mark.status))
             value = CachedValue(status=mark.status, timestamp=clock.iso(outcome.marked_at))
             await self.records.remember(
                 session.class_id, mark.student_id, session.started_at, value, ttl
             )
-            await self.events.publish(Marked(session.class_id, mark.student_id, mark.status))
         return session, outcome
 
     async def mark(

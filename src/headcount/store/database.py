@@ -63,7 +63,11 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
+        """Reads need no transaction; on PostgreSQL that saves a BEGIN and a ROLLBACK round
+        trip each. SQLite keeps its own (local, free) transaction handling."""
         async with self.engine.connect() as connection:
+            if not self.is_sqlite:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
 
     @asynccontextmanager
