@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from headcount import logs
 from headcount.http import errors, openapi
@@ -21,13 +22,27 @@ from headcount.services import Services
 from headcount.settings import Settings, load_settings
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
-    """The whole server: Socket.IO at /socket.io, everything else the FastAPI app."""
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The whole server: /ws, Socket.IO at /socket.io, everything else the FastAPI app.
+
+    /ws is routed first and directly: every layer a socket passes through keeps a suspended
+    frame for as long as the socket is open, and /ws needs none of the HTTP middleware.
+    """
     settings = settings or load_settings()
     logs.configure(settings)
     services = Services.build(settings)
-    api = create_api(services)
-    return socketio.ASGIApp(server_for(services), other_asgi_app=api, socketio_path="socket.io")
+    live = ws.WebSocketApp(services)
+    rest = socketio.ASGIApp(
+        server_for(services), other_asgi_app=create_api(services), socketio_path="socket.io"
+    )
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == ws.PATH:
+            await live(scope, receive, send)
+        else:
+            await rest(scope, receive, send)
+
+    return app
 
 
 def create_api(services: Services) -> FastAPI:
@@ -49,13 +64,11 @@ def create_api(services: Services) -> FastAPI:
     )
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
-    app.state.dispatcher = ws.Dispatcher(services)
     errors.install(app)
     routers = (auth, classes, attendance, cache, health, metrics, pages)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")
-    app.add_api_websocket_route("/ws", ws.endpoint)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin,

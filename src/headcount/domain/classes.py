@@ -188,11 +188,15 @@ class Classes:
             ]
 
 
-async def classes_heard_by(db: Database, who: Principal) -> set[uuid.UUID]:
-    """The classes whose broadcasts reach `who`: taught by a teacher, enrolled in by a student."""
+async def classes_heard_by(db: Database, who: Principal) -> set[uuid.UUID] | None:
+    """The classes whose broadcasts reach `who` (taught by a teacher, enrolled in by a
+    student), or None when the account no longer exists: one query for both."""
     if who.role == "teacher":
-        query = select(Class.id).where(Class.teacher_id == who.user_id)
+        query = select(User.id, Class.id).outerjoin(Class, Class.teacher_id == User.id)
     else:
-        query = select(Enrollment.class_id).where(Enrollment.student_id == who.user_id)
+        query = select(User.id, Enrollment.class_id).outerjoin(
+            Enrollment, Enrollment.student_id == User.id
+        )
     async with db.read() as conn:
-        return set(await conn.scalars(query))
+        rows = (await conn.execute(query.where(User.id == who.user_id))).all()
+    return {class_id for _, class_id in rows if class_id is not None} if rows else None

@@ -22,7 +22,8 @@ from headcount.realtime.bus import Bus, BusMessage
 from headcount.realtime.protocol import broadcast_text, frame
 from headcount.security import Principal
 
-ClassLoader = Callable[[Principal], Awaitable[set[uuid.UUID]]]
+# The classes a user hears, or None when the account no longer exists.
+ClassLoader = Callable[[Principal], Awaitable[set[uuid.UUID] | None]]
 
 
 class Broadcast:
@@ -72,8 +73,10 @@ class Hub:
     def connection_count(self) -> int:
         return len(self._hears)
 
-    async def attach(self, peer: Peer) -> None:
-        """Register first, so audience news that arrives while the classes load still counts."""
+    async def attach(self, peer: Peer) -> bool:
+        """Register a connection with the classes its user hears; False for an account that
+        no longer exists. Registers first, so audience news that arrives while the classes
+        load still counts."""
         self._by_user[peer.principal.user_id].add(peer)
         self._hears[peer] = set()
         try:
@@ -81,9 +84,13 @@ class Hub:
         except BaseException:
             self.detach(peer)
             raise
+        if class_ids is None:
+            self.detach(peer)
+            return False
         if peer in self._hears:
             for class_id in class_ids:
                 self.join(peer, str(class_id))
+        return True
 
     def detach(self, peer: Peer) -> None:
         peers = self._by_user.get(peer.principal.user_id)

@@ -13,6 +13,7 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from headcount import metrics
@@ -27,6 +28,7 @@ from headcount.security import InvalidToken, Principal
 from headcount.services import Services
 
 log = structlog.get_logger(__name__)
+PATH = "/ws"
 MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
@@ -190,8 +192,18 @@ def _origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
     return origin in (f"http://{host}", f"https://{host}")
 
 
-async def endpoint(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
+class WebSocketApp:
+    """The ASGI app that serves /ws."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.dispatcher = Dispatcher(services)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await endpoint(WebSocket(scope, receive, send), self.services, self.dispatcher)
+
+
+async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatcher) -> None:
     if not _origin_allowed(websocket, services.settings.cors_origin):
         await websocket.close(POLICY_VIOLATION)  # before accepting: the upgrade is refused
         return
@@ -202,9 +214,7 @@ async def endpoint(websocket: WebSocket) -> None:
         return
     conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
     try:
-        known = await services.accounts.exists(principal.user_id)
-        if known:
-            await services.hub.attach(conn)
+        known = await services.hub.attach(conn)
     except Exception as exc:
         # The database is away: refuse the upgrade now rather than serve a deaf socket.
         log.warning("could not set up a connection", error=repr(exc))
@@ -218,7 +228,6 @@ async def endpoint(websocket: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError, OSError):
         services.hub.detach(conn)
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
-    dispatcher: Dispatcher = websocket.app.state.dispatcher
     log.info("ws connect", user_id=str(principal.user_id), role=principal.role)
     metrics.CONNECTIONS.labels("ws").inc()
     code = 1006

@@ -44,7 +44,7 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
 
 class Database:
-    def __init__(self, url: str, *, timeout: float = 5.0, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, timeout: float = 5.0, pool_size: int = 40) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         options: dict[str, Any] = {"pool_pre_ping": False}
@@ -52,8 +52,10 @@ class Database:
             options["connect_args"] = {"timeout": timeout}
         else:
             options.update(
+                # Sized for the concurrency one process serves, so connections are reused:
+                # overflow connections are closed on return, and re-opening them churned.
                 pool_size=pool_size,
-                max_overflow=pool_size * 2,
+                max_overflow=pool_size // 4,
                 pool_timeout=timeout,
                 connect_args={"timeout": timeout, "command_timeout": timeout},
             )

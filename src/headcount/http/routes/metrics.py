@@ -9,14 +9,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
 from headcount.domain import errors
-from headcount.http.deps import services
+from headcount.http.deps import ServicesDep
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
-async def metrics(request: Request) -> Response:
-    expected = services(request).settings.metrics_token
+async def metrics(request: Request, services: ServicesDep) -> Response:
+    expected = services.settings.metrics_token
     if expected is not None:
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), expected.encode()):
