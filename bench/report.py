@@ -180,21 +180,28 @@ Method, in short:
   Headcount `--workers 2` with Redis, joins the fan-out runs. Each database is seeded directly:
   one teacher and classes through the API, 5,000 students and the rosters by `COPY`, all with
   one bcrypt hash; student tokens are minted with each server's `JWT_SECRET`.
-- Every measurement alternates between the servers (A B, then B A), after a warm-up.
-- HTTP: `wrk -t2 -c50 --latency` with `bench/wrk.lua`, 2 rounds of 8 s per server; req/s and
-  latency are the means of the rounds. Logins post one teacher's real credentials; the bcrypt
-  bound is cores ÷ the time of one cost-10 check, measured in the same run.
-- Fan-out: 4 `bench.wsload` processes (asyncio + `websockets`) hold the student sockets; the
-  runner holds the teacher's and sends `ATTENDANCE_MARKED`, one mark at a time. Latency is from
-  the send to the last student's receipt (CLOCK_MONOTONIC is one clock for all processes on
-  Linux), 60 marks per server and size. Messages/s: 40 marks sent back to back, deliveries
-  divided by the time until the last receipt. The same clients serve both servers, so a
-  client bottleneck would cap the reference too.
+- Every measurement alternates between the servers (A B, then B A, ...), after a warm-up.
+- HTTP: `wrk -t2 -c50 --latency` with `bench/wrk.lua`, 4 rounds of 5 s per server; req/s and
+  latency are the means of the rounds. Logins post one teacher's real credentials, 2 rounds of
+  20 s; the bcrypt bound is cores ÷ the time of one cost-10 check, measured before and after
+  the login runs (the faster of the two, so the bound is not lowered by a busy moment).
+- Fan-out: 4 `bench.wsload` processes (asyncio protocols; `websockets` for the handshake) hold
+  the student sockets; the runner holds the teacher's and sends `ATTENDANCE_MARKED` to each
+  server in turn, one mark at a time, 100 per server and size. Latency is from the send to the
+  last student's receipt (CLOCK_MONOTONIC is one clock for all processes on Linux); p99 of 100
+  marks is close to the worst one. Messages/s: 40 marks sent back to back, deliveries divided
+  by the time until the last receipt. The same clients serve both servers, so a client
+  bottleneck would cap the reference too.
 - `DONE`: a class of 1,000 with nothing marked, from the send to the `DONE` broadcast back at
   the teacher, 10 rounds each.
 - Memory: VmRSS of the listening process, fresh after seeding and then with 5,000 sockets open
   (2 s after the last connected, before any mark); per socket is the difference ÷ 5,001. The
   5,000-socket run therefore comes first.
+
+Other work on this machine (test suites of parallel sessions) slows both servers and widens
+the tails; each section records the load average at its start and end. `make bench
+BENCH_ARGS='--profile DIR'` also samples Headcount with py-spy (`--gil`, collapsed stacks) in
+an extra, uncounted run of each load and prints where the time went.
 
 Goals (issue "[performance]"): HTTP reads ≥ 1.5x the reference's req/s with p99 no worse;
 fan-out p99 ≤ the reference's at 1,000 and 5,000; `DONE` of 1,000 no slower; logins ≥ 95% of

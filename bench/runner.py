@@ -57,11 +57,12 @@ SPY_RATE = 200
 
 @dataclass(frozen=True)
 class Config:
-    http_seconds: int = 8
-    http_rounds: int = 2
+    http_seconds: int = 5
+    http_rounds: int = 4
     login_seconds: int = 20  # a login takes seconds at 50 connections: longer runs, less edge
+    login_rounds: int = 2
     sizes: tuple[int, ...] = (1000, 5000)
-    marks: int = 60  # per size and server, in two alternating rounds
+    marks: int = 100  # per size and server, alternating mark by mark
     burst: int = 40  # marks sent back to back for messages/s (under the 50/s socket limit)
     done_size: int = 1000
     done_rounds: int = 10
@@ -72,7 +73,7 @@ class Config:
 
 
 QUICK = Config(
-    http_seconds=3, http_rounds=1, login_seconds=6, sizes=(200, 1000), marks=20, done_rounds=4
+    http_seconds=3, http_rounds=2, login_seconds=6, sizes=(200, 1000), marks=20, done_rounds=4
 )
 
 
@@ -383,12 +384,13 @@ async def http_bench(
     path_of: Callable[[Server], str],
     body: str = "",
     seconds: int = 0,
+    rounds: int = 0,
 ) -> None:
-    seconds = seconds or cfg.http_seconds
+    seconds, rounds = seconds or cfg.http_seconds, rounds or cfg.http_rounds
     for server in servers:
         await wrk(server, path_of(server), 3, body)  # warm-up, not counted
     runs: dict[str, list[dict[str, float]]] = {s.name: [] for s in servers}
-    for round_no in range(cfg.http_rounds):
+    for round_no in range(rounds):
         for server in alternate(servers, round_no):
             run = await wrk(server, path_of(server), seconds, body)
             errors = run["non2xx"] + run["socket_errors"]
@@ -594,23 +596,20 @@ async def fanout(
                     results.put("rss.busy", server.name, rss_kib(server.pid))
         latencies: dict[str, list[float]] = {s.name: [] for s in servers}
         lost = dict.fromkeys(latencies, 0)
-        rounds = 2
-        for round_no in range(rounds):
-            for server in alternate(servers, round_no):
+        for server in servers:
+            await api(http, server, "/attendance/start", {"classId": server.classes[f"c{size}"]})
+        for n in range(cfg.marks):  # one mark to each server in turn, the order rotating
+            for server in servers[n % len(servers) :] + servers[: n % len(servers)]:
+                if lost[server.name] >= 3:
+                    continue  # a server that loses marks is not measured further
                 class_id = server.classes[f"c{size}"]
-                await api(http, server, "/attendance/start", {"classId": class_id})
-                share = range(round_no * cfg.marks // rounds, (round_no + 1) * cfg.marks // rounds)
-                for n in share:
-                    if lost[server.name] >= 3:
-                        break  # a server that loses marks is not measured further
-                    took = await mark(
-                        fleets[server.name], teachers[server.name], class_id, server.students[n]
-                    )
-                    if took is None:
-                        lost[server.name] += 1
-                    else:
-                        latencies[server.name].append(took)
-                    await asyncio.sleep(0.03)  # stays under the 50 messages/s socket limit
+                student = server.students[n]
+                took = await mark(fleets[server.name], teachers[server.name], class_id, student)
+                if took is None:
+                    lost[server.name] += 1
+                else:
+                    latencies[server.name].append(took)
+                await asyncio.sleep(0.03)  # under the 50 messages/s socket limit, and a breath
         for server in servers:
             rate = await burst(fleets[server.name], teachers[server.name], server, size, cfg)
             results.put(f"{key}.msgs", server.name, rate)
@@ -756,16 +755,19 @@ async def run(cfg: Config, tmp: Path) -> report.Results:
                 await done_bench(http, pair, cfg, results)
             if "login" in cfg.phases:
                 say("logins")
-                hash_seconds = bcrypt_seconds()
-                results.bound = (os.cpu_count() or 1) / hash_seconds
-                results.hash_ms = 1000 * hash_seconds
-                say(
-                    f"  bcrypt cost 10: {1000 * hash_seconds:.1f} ms a hash, bound "
-                    f"{results.bound:.1f} logins/s on {os.cpu_count()} cores"
-                )
                 login = orjson.dumps({"email": TEACHER_EMAIL, "password": PASSWORD}).decode()
-                path = lambda s: "/auth/login"  # noqa: E731
-                await http_bench(pair, cfg, results, "login", path, login, cfg.login_seconds)
+                hashing = [bcrypt_seconds()]
+                await http_bench(
+                    pair, cfg, results, "login", lambda s: "/auth/login", login,
+                    cfg.login_seconds, cfg.login_rounds,
+                )  # fmt: skip
+                hashing.append(bcrypt_seconds())
+                results.hash_ms = 1000 * min(hashing)  # the quieter measurement
+                results.bound = (os.cpu_count() or 1) / min(hashing)
+                say(
+                    f"  bcrypt cost 10: {' and '.join(f'{1000 * h:.1f}' for h in hashing)} ms a "
+                    f"hash, bound {results.bound:.1f} logins/s on {os.cpu_count()} cores"
+                )
         except BaseException:
             show_logs(tmp)
             for proc in processes.servers:
