@@ -118,8 +118,10 @@ async def soak(base: str, seconds: float, sockets: int, rate: int, pid: int) -> 
         fleet = await clients(ws, [token for _, token in students], Path(workdir), PROCESSES)
         readers = [asyncio.create_task(_read(c, sent_at, heard, windows)) for c in fleet]
         # Marks go out on two teacher connections, each under the 50-a-second limit.
+        # Client pings off: a saturated server answers late, and the latency column says so.
         teachers = [
-            await websockets.connect(f"{ws}?token={teacher_token}") for _ in range(TEACHERS)
+            await websockets.connect(f"{ws}?token={teacher_token}", ping_interval=None)
+            for _ in range(TEACHERS)
         ]
         errors = [asyncio.create_task(_count_errors(t, windows)) for t in teachers]
         total = 0
