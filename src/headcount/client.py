@@ -11,16 +11,18 @@ import json
 import os
 import shlex
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import httpx
 import typer
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from headcount.domain.views import Status
+
 client_app = typer.Typer(help="Talk to a Headcount server.", no_args_is_help=True)
 DEFAULT_SERVER = "http://127.0.0.1:3000"
-STATUSES = ("present", "absent", "late", "excused")
+STATUSES = get_args(Status)
 
 
 class ClientError(Exception):

@@ -69,10 +69,6 @@ class Hub:
     async def close(self) -> None:
         await self.bus.close()
 
-    @property
-    def connection_count(self) -> int:
-        return len(self._hears)
-
     async def attach(self, peer: Peer) -> bool:
         """Register a connection with the classes its user hears; False for an account that
         no longer exists. Registers first, so audience news that arrives while the classes

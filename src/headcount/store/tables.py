@@ -29,7 +29,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-STATUSES = ("present", "absent", "late", "excused")
 Timestamp = DateTime(timezone=True)
 
 
