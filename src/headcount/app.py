@@ -12,9 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from headcount import logs
 from headcount.http import errors, openapi
-from headcount.http.access_log import AccessLog
-from headcount.http.headers import SecurityHeaders
-from headcount.http.limits import BodyLimit
+from headcount.http.edge import Edge
 from headcount.http.routes import attendance, auth, cache, classes, health, metrics, pages
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
@@ -76,8 +74,5 @@ def create_api(services: Services) -> FastAPI:
         allow_methods=["*"],
         allow_headers=["*"],
     )
-    app.add_middleware(BodyLimit)
-    app.add_middleware(errors.CatchAll)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(AccessLog)
+    app.add_middleware(Edge)
     return app

@@ -46,14 +46,15 @@ class Services:
         hub = Hub(bus, lambda who: classes_heard_by(db, who))
         records = Records(db, cache, settings.redis_ttl)
         throttle = Throttle(settings)
+        accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens)
         return cls(
             settings=settings,
             db=db,
             cache=cache,
             tokens=tokens,
             hub=hub,
-            accounts=Accounts(db, Passwords(settings.bcrypt_rounds), tokens),
-            classes=Classes(db, hub),
+            accounts=accounts,
+            classes=Classes(db, hub, accounts),
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db),

@@ -66,10 +66,11 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
     await asyncio.to_thread(migrate.upgrade, fresh_backend.database_url)
     database = Database(fresh_backend.database_url)
     recorder = Recorder()
+    accounts = Accounts(database, Passwords(4), Tokens("k" * 32, 3600))
     try:
         yield Domain(
-            accounts=Accounts(database, Passwords(4), Tokens("k" * 32, 3600)),
-            classes=Classes(database, recorder),
+            accounts=accounts,
+            classes=Classes(database, recorder, accounts),
             sessions=Sessions(
                 database,
                 recorder,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -17,8 +18,8 @@ from headcount.security import Passwords, Principal, Tokens
 from headcount.store.database import Database
 from headcount.store.tables import User
 
-# Accounts are never deleted through the API, so a token's account is looked up at most
-# once per SEEN_SECONDS per process; a deletion by hand takes effect within that time.
+# Accounts are never changed or deleted through the API, so a token's account is read at
+# most once per SEEN_SECONDS per process; a change by hand takes effect within that time.
 SEEN_SECONDS = 30.0
 SEEN_LIMIT = 100_000
 _VIEW_COLUMNS = (User.id, User.name, User.email, User.role)
@@ -33,7 +34,7 @@ class Accounts:
         self.db = db
         self.passwords = passwords
         self.tokens = tokens
-        self._seen: dict[uuid.UUID, float] = {}
+        self._seen: dict[uuid.UUID, tuple[float, UserView]] = {}
 
     async def signup(self, data: SignupInput) -> UserView:
         async with self.db.read() as conn:
@@ -74,21 +75,37 @@ class Accounts:
         return self.tokens.issue(row.id, row.role), _view(row)
 
     async def exists(self, user_id: uuid.UUID) -> bool:
-        """Whether a token's account still exists; a yes is remembered for a short while."""
-        now = time.monotonic()
-        if self._seen.get(user_id, 0.0) > now:
-            return True
-        async with self.db.read() as conn:
-            found = await conn.scalar(select(User.id).where(User.id == user_id)) is not None
-        if found:
-            if len(self._seen) > SEEN_LIMIT:
-                self._seen.clear()
-            self._seen[user_id] = now + SEEN_SECONDS
-        return found
+        """Whether a token's account still exists."""
+        return await self._find(user_id) is not None
 
     async def me(self, who: Principal) -> UserView:
-        async with self.db.read() as conn:
-            row = (await conn.execute(select(*_VIEW_COLUMNS).where(User.id == who.user_id))).first()
-        if row is None:
+        found = await self._find(who.user_id)
+        if found is None:
             raise errors.user_not_found()
-        return _view(row)
+        return found
+
+    async def _find(self, user_id: uuid.UUID) -> UserView | None:
+        return (await self.views([user_id])).get(user_id)
+
+    async def views(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserView]:
+        """The views of those accounts that exist, in one query for any not seen lately.
+        One found is remembered for SEEN_SECONDS; a miss never is."""
+        now = time.monotonic()
+        found: dict[uuid.UUID, UserView] = {}
+        missing: list[uuid.UUID] = []
+        for user_id in user_ids:
+            seen = self._seen.get(user_id)
+            if seen is not None and seen[0] > now:
+                found[user_id] = seen[1]
+            else:
+                missing.append(user_id)
+        if missing:
+            async with self.db.read() as conn:
+                rows = await conn.execute(select(*_VIEW_COLUMNS).where(User.id.in_(missing)))
+                loaded = {row.id: _view(row) for row in rows}
+            if len(self._seen) + len(loaded) > SEEN_LIMIT:
+                self._seen.clear()
+            for user_id, view in loaded.items():
+                self._seen[user_id] = (now + SEEN_SECONDS, view)
+            found.update(loaded)
+        return found

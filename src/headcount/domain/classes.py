@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import access, errors
+from headcount.domain.accounts import Accounts
 from headcount.domain.events import AudienceJoined, EventSink
 from headcount.domain.inputs import StudentsQuery
 from headcount.domain.views import (
@@ -18,6 +19,7 @@ from headcount.domain.views import (
     ClassView,
     SessionRef,
     StudentView,
+    UserView,
 )
 from headcount.security import Principal
 from headcount.store.database import Database
@@ -25,10 +27,22 @@ from headcount.store.tables import AttendanceSession, Class, Enrollment, User
 from headcount.store.upsert import insert_ignoring_duplicates
 
 ROSTER_ORDER = (Enrollment.enrolled_at, Enrollment.student_id)
+# A class and its roster's ids in one round trip (one row with no student for an empty class);
+# built once, so SQLAlchemy finds its compiled form without rebuilding the statement.
+_DETAIL = (
+    select(Class.class_name, Class.teacher_id, Enrollment.student_id)
+    .outerjoin(Enrollment, Enrollment.class_id == Class.id)
+    .where(Class.id == bindparam("class_id"))
+    .order_by(*ROSTER_ORDER)
+)
 
 
 def _student(row: Any) -> StudentView:
     return StudentView(id=str(row.id), name=row.name, email=row.email)
+
+
+def _student_of(view: UserView) -> StudentView:
+    return StudentView(id=view["id"], name=view["name"], email=view["email"])
 
 
 def _class_row(class_id: uuid.UUID) -> Select[str, uuid.UUID]:
@@ -51,9 +65,10 @@ async def _student_ids(conn: AsyncConnection, class_id: uuid.UUID) -> list[str]:
 
 
 class Classes:
-    def __init__(self, db: Database, events: EventSink) -> None:
+    def __init__(self, db: Database, events: EventSink, accounts: Accounts) -> None:
         self.db = db
         self.events = events
+        self.accounts = accounts
 
     async def create(self, teacher: Principal, class_name: str) -> ClassView:
         class_id = uuid.uuid4()
@@ -101,22 +116,20 @@ class Classes:
 
     async def detail(self, who: Principal, raw_class_id: str) -> ClassDetail:
         class_id = access.class_id_from_path(raw_class_id)
-        async with self.db.read() as conn:
-            row = (await conn.execute(_class_row(class_id))).first()
-            if row is None:
-                raise errors.class_not_found()
-            students = [_student(s) for s in await conn.execute(roster_query(class_id))]
+        rows = await self.db.fetch(_DETAIL, class_id=class_id)
+        if not rows:
+            raise errors.class_not_found()
+        class_name, teacher_id = rows[0]["class_name"], rows[0]["teacher_id"]
+        student_ids = [row["student_id"] for row in rows if row["student_id"] is not None]
         # Its teacher or one of its students; anyone else reads it as not theirs.
-        member = row.teacher_id == who.user_id or (
-            who.role == "student" and str(who.user_id) in {s["id"] for s in students}
-        )
-        if not member:
+        if teacher_id != who.user_id and not (who.role == "student" and who.user_id in student_ids):
             raise errors.not_class_teacher()
+        views = await self.accounts.views(student_ids)
         return ClassDetail(
             id=str(class_id),
-            className=row.class_name,
-            teacherId=str(row.teacher_id),
-            students=students,
+            className=class_name,
+            teacherId=str(teacher_id),
+            students=[_student_of(views[s]) for s in student_ids if s in views],
         )
 
     async def require_owner(self, teacher: Principal, class_id: uuid.UUID) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from headcount.domain.errors import DomainError, Kind
 from headcount.http.envelope import fail
@@ -38,13 +39,18 @@ MESSAGE_OF_STATUS = {
     429: "Too many requests",
     503: "Service unavailable",
 }
-# What a database or its pool raises when it cannot be reached in time.
+# What a database or its pool raises when it cannot be reached in time, through SQLAlchemy
+# or straight from asyncpg (`Database.fetch`).
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     asyncio.TimeoutError,
     PoolTimeout,
     InterfaceError,
     OperationalError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
 )
 
 
@@ -70,39 +76,13 @@ async def _validation(_: Request, __: Exception) -> Response:
     return fail(400, "Invalid request schema")
 
 
-class CatchAll:
-    """Anything else becomes 503 or 500 in the envelope, and the request ends there.
-
-    Starlette's own handler for `Exception` re-raises after answering, which makes uvicorn
-    drop the keep-alive connection, so the next request on it fails too.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        except Exception as exc:
-            if started:
-                raise
-            if is_unavailable(exc):
-                log.warning("service unavailable", path=scope["path"], error=repr(exc))
-                response = fail(503, "Service unavailable")
-            else:
-                log.exception("unhandled error", path=scope["path"])
-                response = fail(500, "Internal server error")
-            await response(scope, receive, send)
+def unexpected(scope: Scope, exc: Exception) -> Response:
+    """Anything no handler took: 503 when a service cannot be reached, else 500."""
+    if is_unavailable(exc):
+        log.warning("service unavailable", path=scope["path"], error=repr(exc))
+        return fail(503, "Service unavailable")
+    log.exception("unhandled error", path=scope["path"])
+    return fail(500, "Internal server error")
 
 
 def install(app: FastAPI) -> None:

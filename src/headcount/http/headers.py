@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
 
 # JSON needs no sources at all; our pages load only from this server; the interactive docs
 # load Swagger UI from its CDN with an inline bootstrap script.
@@ -27,21 +27,9 @@ def _policy(scope: Scope, headers: MutableHeaders) -> str:
     return PAGE_POLICY if headers.get("content-type", "").startswith("text/html") else API_POLICY
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Content-Security-Policy", _policy(scope, headers))
-            await send(message)
-
-        await self.app(scope, receive, sending)
+def secure(scope: Scope, start: Message) -> None:
+    """Adds the headers to an `http.response.start` message, keeping any a route set."""
+    headers = MutableHeaders(scope=start)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", _policy(scope, headers))
