@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from headcount import clock
@@ -23,10 +23,11 @@ from headcount.store.tables import User
 SEEN_SECONDS = 30.0
 SEEN_LIMIT = 100_000
 _VIEW_COLUMNS = (User.id, User.name, User.email, User.role)
+_BY_EMAIL = select(*_VIEW_COLUMNS, User.password_hash).where(User.email == bindparam("email"))
 
 
 def _view(row: Any) -> UserView:
-    return UserView(id=str(row.id), name=row.name, email=row.email, role=row.role)
+    return UserView(id=str(row["id"]), name=row["name"], email=row["email"], role=row["role"])
 
 
 class Accounts:
@@ -61,18 +62,12 @@ class Accounts:
 
     async def authenticate(self, email: str, password: str) -> tuple[str, UserView]:
         """A token for valid credentials; the same refusal, at the same cost, for any miss."""
-        async with self.db.read() as conn:
-            row = (
-                await conn.execute(
-                    select(*_VIEW_COLUMNS, User.password_hash).where(
-                        User.email == email.strip().lower()
-                    )
-                )
-            ).first()
-        if not await self.passwords.verify(password, row.password_hash if row else None):
+        rows = await self.db.fetch(_BY_EMAIL, email=email.strip().lower())
+        row = rows[0] if rows else None
+        if not await self.passwords.verify(password, row["password_hash"] if row else None):
             raise errors.bad_credentials()
         assert row is not None
-        return self.tokens.issue(row.id, row.role), _view(row)
+        return self.tokens.issue(row["id"], row["role"]), _view(row)
 
     async def exists(self, user_id: uuid.UUID) -> bool:
         """Whether a token's account still exists."""
@@ -102,7 +97,7 @@ class Accounts:
         if missing:
             async with self.db.read() as conn:
                 rows = await conn.execute(select(*_VIEW_COLUMNS).where(User.id.in_(missing)))
-                loaded = {row.id: _view(row) for row in rows}
+                loaded = {row.id: _view(row) for row in rows.mappings()}
             if len(self._seen) + len(loaded) > SEEN_LIMIT:
                 self._seen.clear()
             for user_id, view in loaded.items():
