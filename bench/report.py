@@ -217,7 +217,8 @@ def write(path: Path, new_section: str) -> None:
     if MARKER not in text:
         text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
     head, tail = text.split(MARKER, 1)
-    path.write_text(head + MARKER + "\n\n" + new_section + tail.lstrip("\n"))
+    sections = new_section.rstrip("\n") + "\n\n" + tail.lstrip("\n")
+    path.write_text(head + MARKER + "\n\n" + sections)
 
 
 FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
