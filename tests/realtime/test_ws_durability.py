@@ -112,3 +112,25 @@ async def test_a_restart_mid_session_loses_nothing(backend: Backend, tmp_path: P
                 for s in room.students
             ]
             assert statuses == ["present", "late", "absent"]
+
+
+async def test_a_burst_from_one_socket_is_handled_in_the_order_sent(
+    api: Api, sockets: Sockets
+) -> None:
+    """Messages sent back to back, more than a socket holds before it stops reading, are each
+    stored and answered, in order; the last word is the last mark sent, then DONE."""
+    room = await open_room(api, students=1)
+    teacher = await sockets.open(room.teacher)
+    student = room.students[0]
+    statuses = ["present", "late", "excused", "absent"] * 6
+
+    for status in statuses:
+        await teacher.send("ATTENDANCE_MARKED", mark_request(student, status))
+    await teacher.send("DONE")
+
+    heard = await receive_until_quiet(teacher)
+    assert heard == [marked(room.class_id, student.id, s) for s in statuses] + [
+        done(room.class_id, absent=1)
+    ]
+    mine = await http_ok(api, f"/class/{room.class_id}/my-attendance", student)
+    assert mine["status"] == "absent"

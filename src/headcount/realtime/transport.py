@@ -1,36 +1,82 @@
-"""uvicorn's WebSocket protocol, plus a write path that fan-out can use without awaiting.
+"""uvicorn's WebSocket protocol, plus a write path that fan-out can use without awaiting, and
+sockets that live on without a task.
 
 An ASGI `send` per recipient costs an await and a task switch per socket; at 1,000 to 5,000
 sockets that made a broadcast 3 to 4 times slower than Node (docs/decisions.md). Here a
 broadcast writes one pre-encoded frame straight into each transport. A reader that falls
 behind is not waited for: past `BACKLOG_LIMIT` buffered bytes, or paused for `STALL_SECONDS`,
 it is dropped.
+
+An ASGI app keeps a task (and its queue, and the handshake it was given) for as long as its
+socket is open, which made an idle socket cost 22 KiB. Once the app has accepted, it may
+`detach` the socket instead: from then on each message goes to an `Owner`'s callback, the
+app's task ends, and the socket keeps only the protocol object and its parser.
 """
 
 from __future__ import annotations
 
+import asyncio
 from asyncio import TimerHandle
-from typing import Any, cast
+from collections.abc import Coroutine
+from typing import Any, Protocol, cast
 
+from uvicorn._types import ASGIReceiveEvent
+from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
 
-EXTENSION = "headcount.push"
+EXTENSION = "headcount.socket"
 BACKLOG_LIMIT = 1024 * 1024
 STALL_SECONDS = 10.0
 GOING_AWAY = 1001
+ABNORMAL = 1006
+INVALID_PAYLOAD = 1007
+
+
+class Owner(Protocol):
+    """What a detached socket reports to, on the event loop, in order."""
+
+    def received(self, message: str | bytes) -> None: ...
+
+    def closed(self, code: int) -> None: ...
+
+
+class Socket(Protocol):
+    """What the app gets in `scope["extensions"][EXTENSION]`."""
+
+    def push(self, frame: bytes) -> None: ...
+
+    def hold_reading(self, hold: bool) -> None: ...
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]: ...
+
+    def detach(self, owner: Owner) -> None: ...
+
+
+class _Discard:
+    """Stands in for uvicorn's receive queue once no app task reads it."""
+
+    def put_nowait(self, _: ASGIReceiveEvent) -> None:
+        pass
+
+    def empty(self) -> bool:
+        return True
+
+
+_DISCARD = _Discard()
 
 
 class FanoutProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stall_timer: TimerHandle | None = None
+        self._owner: Owner | None = None
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         if not self.close_sent:
             extensions = cast(dict[str, Any], self.scope["extensions"])
-            extensions[EXTENSION] = self.push
+            extensions[EXTENSION] = self
 
     def push(self, data: bytes) -> None:
         """Queue one complete, unmasked frame for this peer, or drop a peer that cannot keep up."""
@@ -41,6 +87,79 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
             return
         self.transport.write(data)
+
+    def hold_reading(self, hold: bool) -> None:
+        """An owner with a backlog of messages to handle stops reading more for a while."""
+        if hold != self.read_paused and not self.transport.is_closing():
+            self.read_paused = hold
+            if hold:
+                self.transport.pause_reading()
+            else:
+                self.transport.resume_reading()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """A task for this socket's work that a graceful shutdown waits for, as for an app's."""
+        task = self.loop.create_task(work)
+        task.add_done_callback(self.on_task_complete)
+        self.tasks.add(task)
+        return task
+
+    def detach(self, owner: Owner) -> None:
+        """Hand an accepted socket over to `owner`; the app's task may then return.
+
+        What only the handshake and the task needed is let go: the request's headers (the
+        `websockets` parser keeps the request itself for the socket's life), the response, the
+        scope, and the receive queue (any message already in it goes to `owner`).
+        """
+        queued, self.queue = self.queue, _DISCARD  # type: ignore[assignment]
+        self.request.headers.clear()
+        self.request = self.response = None  # type: ignore[assignment]
+        del self.scope
+        if self.disconnected:
+            owner.closed(self._close_code())
+            return
+        self._owner = owner
+        while not queued.empty():
+            message = queued.get_nowait()
+            if message["type"] == "websocket.receive":
+                text = message.get("text")
+                owner.received(text if text is not None else message.get("bytes") or b"")
+        self.hold_reading(False)
+
+    async def run_asgi(self) -> None:
+        """uvicorn's, except that a socket the app detached stays open when the app returns."""
+        try:
+            await self.app(self.scope, self.receive, self.send)
+        except ClientDisconnected:
+            pass
+        except BaseException:
+            self.logger.exception("Exception in ASGI application\n")
+            self.send_500_response()
+        else:
+            if not self.handshake_complete:
+                self.logger.error("ASGI callable returned without completing handshake.")
+                self.send_500_response()
+        if self._owner is None and self.close_timer is None and not self.disconnected:
+            self.transport.close()
+
+    def send_receive_event_to_app(self) -> None:
+        if self._owner is None:
+            super().send_receive_event_to_app()
+            return
+        data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
+        if self.close_sent:
+            return
+        if self.curr_msg_data_type == "bytes":
+            self._owner.received(data)
+            return
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            self.conn.send_close(INVALID_PAYLOAD)
+            self.handle_parser_exception()
+            return
+        self._owner.received(text)
 
     def shutdown(self) -> None:
         """Server stopping: open sockets close with 1001 (going away), not uvicorn's 1012."""
@@ -66,6 +185,16 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_stall_timer()
         super().connection_lost(exc)
+        owner, self._owner = self._owner, None
+        if owner is not None:
+            owner.closed(self._close_code())
+
+    def _close_code(self) -> int:
+        """The peer's close code, else ours, else 1006 (the connection just ended)."""
+        for close in (self.conn.close_rcvd, self.conn.close_sent):
+            if close is not None:
+                return int(close.code)
+        return ABNORMAL
 
     def _drop_stalled(self) -> None:
         self._stall_timer = None

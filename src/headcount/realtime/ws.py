@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CheckInInput, MarkInput, SessionTarget
 from headcount.http.errors import is_unavailable
 from headcount.realtime import protocol
-from headcount.realtime.hub import Broadcast
-from headcount.realtime.transport import EXTENSION
+from headcount.realtime.hub import Broadcast, Hub
+from headcount.realtime.transport import EXTENSION, Socket
 from headcount.security import InvalidToken, Principal
 from headcount.services import Services
 
@@ -32,26 +33,60 @@ PATH = "/ws"
 MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
+# Messages a connection may have waiting before its socket stops reading more.
+INBOX_LIMIT = 8
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Connection:
-    """One authenticated socket: the hub's peer and the sender of its unicast replies."""
+    """One authenticated socket: the hub's peer, the sender of its unicast replies, and the
+    owner of its messages, handled one at a time in the order they came.
+
+    No task waits on an idle connection: one is started when a message arrives and ends when
+    none is left.
+    """
 
     principal: Principal
-    push: Callable[[bytes], None]
+    socket: Socket
+    dispatcher: Dispatcher
+    hub: Hub
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    _inbox: list[str | bytes] = field(default_factory=list)
+    _worker: asyncio.Task[None] | None = None
 
     def deliver(self, broadcast: Broadcast) -> None:
-        self.push(broadcast.frame)
+        self.socket.push(broadcast.frame)
 
     def reply(self, event: str, data: Any) -> None:
         metrics.MESSAGES.labels("out", event).inc()
-        self.push(protocol.frame(protocol.message(event, data)))
+        self.socket.push(protocol.frame(protocol.message(event, data)))
 
     def error(self, text: str) -> None:
         metrics.MESSAGES.labels("out", protocol.ERROR).inc()
-        self.push(protocol.frame(protocol.error(text)))
+        self.socket.push(protocol.frame(protocol.error(text)))
+
+    def received(self, message: str | bytes) -> None:
+        self._inbox.append(message)
+        if len(self._inbox) >= INBOX_LIMIT:
+            self.socket.hold_reading(True)
+        if self._worker is None:
+            self._worker = self.socket.spawn(self._work())
+
+    async def _work(self) -> None:
+        try:
+            while self._inbox:
+                await self.dispatcher.handle(self, self._inbox.pop(0))
+                if len(self._inbox) < INBOX_LIMIT:
+                    self.socket.hold_reading(False)
+        finally:
+            self._worker = None
+
+    def closed(self, code: int) -> None:
+        """The socket is gone: a message being handled finishes, any still waiting is not."""
+        self._inbox.clear()
+        self.hub.detach(self)
+        metrics.CONNECTIONS.labels("ws").dec()
+        log.info("ws disconnect", user_id=str(self.principal.user_id), code=code)
 
 
 Handler = Callable[[Services, Connection, Any], Awaitable[None]]
@@ -212,7 +247,8 @@ async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatc
     except InvalidToken:
         await _refuse(websocket)
         return
-    conn = Connection(principal, websocket.scope["extensions"][EXTENSION])
+    socket: Socket = websocket.scope["extensions"][EXTENSION]
+    conn = Connection(principal, socket, dispatcher, services.hub)
     try:
         known = await services.hub.attach(conn)
     except Exception as exc:
@@ -230,16 +266,4 @@ async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatc
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
     log.info("ws connect", user_id=str(principal.user_id), role=principal.role)
     metrics.CONNECTIONS.labels("ws").inc()
-    code = 1006
-    try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                code = message.get("code", 1005)
-                return
-            raw = message.get("text")
-            await dispatcher.handle(conn, raw if raw is not None else message.get("bytes", b""))
-    finally:
-        services.hub.detach(conn)
-        metrics.CONNECTIONS.labels("ws").dec()
-        log.info("ws disconnect", user_id=str(principal.user_id), code=code)
+    socket.detach(conn)
