@@ -119,12 +119,12 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             owner.closed(self._close_code())
             return
         self._owner = owner
+        self.hold_reading(False)
         while not queued.empty():
             message = queued.get_nowait()
             if message["type"] == "websocket.receive":
                 text = message.get("text")
                 owner.received(text if text is not None else message.get("bytes") or b"")
-        self.hold_reading(False)
 
     async def run_asgi(self) -> None:
         """uvicorn's, except that a socket the app detached stays open when the app returns."""
