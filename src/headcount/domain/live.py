@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.views import Counts, counts_of
 from headcount.security import Principal
+from headcount.store.database import AnySelect
 from headcount.store.tables import Attendance, AttendanceSession, Class, Enrollment
 
 
@@ -60,6 +61,21 @@ def active_sessions() -> Select[uuid.UUID, uuid.UUID, datetime, str | None, bool
     ).where(AttendanceSession.ended_at.is_(None))
 
 
+def _newest(query: AnySelect) -> AnySelect:
+    return query.order_by(AttendanceSession.started_at.desc()).limit(1)
+
+
+# A named class's running session with its teacher, so a teacher's event needs no separate
+# access query when a session runs. Built once: statement building was a third of a mark's CPU.
+_OF_CLASS = _newest(
+    active_sessions()
+    .add_columns(Class.teacher_id)
+    .join(Class, Class.id == AttendanceSession.class_id)
+    .where(AttendanceSession.class_id == bindparam("class_id"))
+)
+_OF_CLASS_LOCKED = _OF_CLASS.with_for_update(of=AttendanceSession)
+
+
 async def resolve(
     conn: AsyncConnection, who: Principal, class_id: uuid.UUID | None, *, lock: bool = False
 ) -> LiveSession:
@@ -69,14 +85,21 @@ async def resolve(
     take turns (last writer wins needs that), and a concurrent `DONE` either waits for the
     mark or makes it find no session: no mark lands in a closed session.
     """
+    query: AnySelect
+    if class_id is not None and who.role == "teacher":
+        query = _OF_CLASS_LOCKED if lock else _OF_CLASS
+        row = (await conn.execute(query, {"class_id": class_id})).first()
+        if row is not None and row.teacher_id == who.user_id:
+            return live_session(row)
+        # No session running, or not theirs: the access check says which.
+        await access.require_live_access(conn, who, class_id)
+        raise errors.no_active_session()
     if class_id is not None:
         await access.require_live_access(conn, who, class_id)
         query = active_sessions().where(AttendanceSession.class_id == class_id)
     elif who.role == "teacher":
-        query = (
-            active_sessions()
-            .join(Class, Class.id == AttendanceSession.class_id)
-            .where(Class.teacher_id == who.user_id)
+        query = active_sessions().join(Class, Class.id == AttendanceSession.class_id).where(
+            Class.teacher_id == who.user_id
         )
     else:
         query = active_sessions().join(
@@ -86,7 +109,7 @@ async def resolve(
                 Enrollment.student_id == who.user_id,
             ),
         )
-    query = query.order_by(AttendanceSession.started_at.desc()).limit(1)
+    query = _newest(query)
     if lock:
         query = query.with_for_update(of=AttendanceSession)
     row = (await conn.execute(query)).first()

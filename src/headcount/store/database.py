@@ -92,7 +92,8 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One transaction, committed on success and rolled back on any error."""
         async with self.engine.connect() as connection:
-            await connection.execution_options(**{_WRITE: True})
+            if self.is_sqlite:
+                await connection.execution_options(**{_WRITE: True})
             async with connection.begin():
                 yield connection
 
