@@ -98,8 +98,10 @@ async def resolve(
         await access.require_live_access(conn, who, class_id)
         query = active_sessions().where(AttendanceSession.class_id == class_id)
     elif who.role == "teacher":
-        query = active_sessions().join(Class, Class.id == AttendanceSession.class_id).where(
-            Class.teacher_id == who.user_id
+        query = (
+            active_sessions()
+            .join(Class, Class.id == AttendanceSession.class_id)
+            .where(Class.teacher_id == who.user_id)
         )
     else:
         query = active_sessions().join(
