@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -27,8 +27,24 @@ app.add_typer(db_app, name="db")
 app.add_typer(client_app, name="client")
 app.add_typer(cache_app, name="cache")
 
+APP = "headcount.app:create_app"
 WS_MAX_BYTES = 64 * 1024
 WS_PING_SECONDS = 30.0
+
+
+def server_options() -> dict[str, Any]:
+    """How uvicorn serves Headcount, for `serve` and for the bench's in-process server."""
+    return {
+        "factory": True,
+        "ws": FanoutProtocol,
+        "ws_max_size": WS_MAX_BYTES,
+        "ws_ping_interval": WS_PING_SECONDS,
+        "ws_ping_timeout": WS_PING_SECONDS,
+        "ws_per_message_deflate": False,
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 8,
+    }
 
 
 def _settings() -> Settings:
@@ -62,20 +78,12 @@ def serve(
     if migrate_first:
         migrate.upgrade(settings.database_url)
     uvicorn.run(
-        "headcount.app:create_app",
-        factory=True,
+        APP,
         host=host or settings.host,
         port=settings.port if port is None else port,
         workers=workers,
         reload=reload,
-        ws=FanoutProtocol,
-        ws_max_size=WS_MAX_BYTES,
-        ws_ping_interval=WS_PING_SECONDS,
-        ws_ping_timeout=WS_PING_SECONDS,
-        ws_per_message_deflate=False,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=8,
+        **server_options(),
     )
 
 

@@ -1,0 +1,122 @@
+"""What an idle /ws socket holds: Python allocations per socket, by the file that made them.
+
+    .venv/bin/python -m bench.socket_memory [--sockets 1000]
+
+Serves Headcount in this process (SQLite in a temporary directory, the same uvicorn options as
+`headcount serve`, but on asyncio's own loop: tracemalloc cannot see inside uvloop, so the
+transport lines here are asyncio's), opens the sockets from a child process so its
+allocations are not counted, and compares tracemalloc snapshots taken before and after.
+`make bench` measures the whole process's RSS; this says where the Python part of it goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import tracemalloc
+import uuid
+from pathlib import Path
+
+import uvicorn
+
+from bench.runner import free_port
+from headcount.cli import APP, server_options
+from headcount.domain.inputs import SignupInput
+from headcount.services import Services
+from headcount.settings import load_settings
+from headcount.store import migrate
+
+WARM_UP = 20  # sockets opened before the first snapshot: first-use allocations are not theirs
+CLIENT = """
+import asyncio, sys, websockets
+from websockets.protocol import State
+async def main():
+    url, warm, rest = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    held = [await websockets.connect(url) for _ in range(warm)]
+    print(len(held), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    held += [await websockets.connect(url) for _ in range(rest)]
+    await asyncio.sleep(0.5)
+    print(sum(s.state is State.OPEN for s in held) - warm, flush=True)
+    await asyncio.sleep(3600)
+asyncio.run(main())
+"""
+
+
+async def student_token() -> str:
+    services = Services.build(load_settings())
+    try:
+        data = SignupInput(name="S", email="s@example.com", password="secret1", role="student")
+        student = await services.accounts.signup(data)
+        return services.tokens.issue(uuid.UUID(student["id"]), "student")
+    finally:
+        await services.close()
+
+
+async def measure(sockets: int) -> None:
+    token = await student_token()
+    port = free_port()
+    config = uvicorn.Config(APP, port=port, loop="none", **server_options())
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+        await asyncio.sleep(0.05)
+    url = f"ws://127.0.0.1:{port}/ws?token={token}"
+    client = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CLIENT, url, str(WARM_UP), str(sockets),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert client.stdin is not None and client.stdout is not None
+    try:
+        await client.stdout.readline()
+        await asyncio.sleep(0.5)
+        gc.collect()
+        tracemalloc.start(1)
+        before = tracemalloc.take_snapshot()
+        client.stdin.write(b"go\n")
+        await client.stdin.drain()
+        opened = int(await client.stdout.readline())
+        if opened != sockets:
+            raise RuntimeError(f"only {opened} of {sockets} sockets stayed open")
+        await asyncio.sleep(1)
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        client.kill()
+        await client.wait()
+        server.should_exit = True
+        await serving
+    report(after.compare_to(before, "filename"), sockets)
+
+
+def report(stats: list[tracemalloc.StatisticDiff], sockets: int) -> None:
+    total = sum(stat.size_diff for stat in stats)
+    print(f"{total / sockets / 1024:.2f} KiB of Python allocations per idle /ws socket")
+    for stat in stats[:12]:
+        where = stat.traceback[0].filename.split("site-packages/")[-1]
+        each, blocks = stat.size_diff / sockets, stat.count_diff / sockets
+        print(f"  {each:7.0f} B  {blocks:5.1f} blocks  {where}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        # The app reads its settings from the environment, as `headcount serve` does.
+        os.environ.update(
+            DATABASE_URL=f"sqlite:///{Path(tmp) / 'memory.db'}",
+            JWT_SECRET="socket-memory-" + "x" * 32,
+            LOG_LEVEL="warning",
+            NODE_ENV="production",
+        )
+        migrate.upgrade(os.environ["DATABASE_URL"])
+        asyncio.run(measure(args.sockets))
+
+
+if __name__ == "__main__":
+    main()
