@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from pathlib import Path
@@ -43,3 +44,41 @@ async def test_sigterm_closes_sockets_going_away_and_keeps_every_mark(
             async with await api.ws(teacher) as again:
                 state = await again.request("SESSION_STATE", {"classId": class_id})
             assert set(state["data"]["attendance"].values()) == {"late"}
+
+
+async def test_sigterm_with_marks_in_flight_keeps_every_acknowledged_one(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """Marks still being handled when SIGTERM arrives finish before the database is closed:
+    the shutdown logs no error, and every mark the teacher heard back is stored (or a later
+    one of the same student)."""
+    statuses = ("present", "late", "excused", "absent")
+    with start_server(backend, tmp_path, env={"LOG_LEVEL": "info"}) as server:
+        async with Api(server) as api:
+            teacher, class_id, students = await api.classroom(10)
+            await api.start(teacher, class_id)
+            socket = await api.ws(teacher)
+            for status in statuses:
+                for student in students:
+                    await socket.send(
+                        "ATTENDANCE_MARKED", {"studentId": student.id, "status": status}
+                    )
+            assert server.process is not None
+            server.process.send_signal(signal.SIGTERM)
+            heard: dict[str, int] = {}  # student → the latest round the teacher heard back
+            with contextlib.suppress(websockets.ConnectionClosed, TimeoutError):
+                while True:
+                    message = await socket.receive(10)
+                    assert message["event"] == "ATTENDANCE_MARKED", message
+                    data = message["data"]
+                    heard[data["studentId"]] = statuses.index(data["status"])
+            assert await asyncio.to_thread(server.process.wait, 15) in (0, -signal.SIGTERM)
+            log = server.log_path.read_text()
+            assert "Traceback" not in log and '"level": "error"' not in log, log
+            server.start()
+            async with await api.ws(teacher) as again:
+                state = await again.request("SESSION_STATE", {"classId": class_id})
+    stored = state["data"]["attendance"]
+    assert heard, "no mark was answered before the shutdown"
+    for student_id, round_heard in heard.items():
+        assert statuses.index(stored[student_id]) >= round_heard, (student_id, stored)
