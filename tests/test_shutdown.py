@@ -64,12 +64,13 @@ async def test_sigterm_with_marks_in_flight_keeps_every_acknowledged_one(
                         "ATTENDANCE_MARKED", {"studentId": student.id, "status": status}
                     )
             assert server.process is not None
-            server.process.send_signal(signal.SIGTERM)
             heard: dict[str, int] = {}  # student → the latest round the teacher heard back
             with contextlib.suppress(websockets.ConnectionClosed, TimeoutError):
                 while True:
                     message = await socket.receive(10)
                     assert message["event"] == "ATTENDANCE_MARKED", message
+                    if not heard:  # the first answer: most of the burst is still to come
+                        server.process.send_signal(signal.SIGTERM)
                     data = message["data"]
                     heard[data["studentId"]] = statuses.index(data["status"])
             assert await asyncio.to_thread(server.process.wait, 15) in (0, -signal.SIGTERM)
@@ -79,6 +80,5 @@ async def test_sigterm_with_marks_in_flight_keeps_every_acknowledged_one(
             async with await api.ws(teacher) as again:
                 state = await again.request("SESSION_STATE", {"classId": class_id})
     stored = state["data"]["attendance"]
-    assert heard, "no mark was answered before the shutdown"
     for student_id, round_heard in heard.items():
         assert statuses.index(stored[student_id]) >= round_heard, (student_id, stored)
