@@ -13,6 +13,8 @@ import anyio.to_thread
 import bcrypt
 import jwt
 
+from headcount.memo import Memo
+
 T = TypeVar("T")
 Role = Literal["teacher", "student"]
 ROLES: tuple[Role, ...] = ("teacher", "student")
@@ -68,7 +70,7 @@ class Tokens:
     def __init__(self, secret: str, lifetime_seconds: int) -> None:
         self.secret = secret
         self.lifetime = lifetime_seconds
-        self._verified: dict[str, tuple[Principal, int]] = {}
+        self._verified: Memo[str, Principal] = Memo(VERIFIED_LIMIT)
 
     def issue(self, user_id: uuid.UUID, role: Role) -> str:
         issued = int(time.time())
@@ -83,9 +85,9 @@ class Tokens:
     def verify(self, token: str) -> Principal:
         """The token's principal. A token once verified stays good until its `exp`: the
         secret and the claims cannot change, so a repeat costs a lookup, not a decode."""
-        known = self._verified.get(token)
-        if known is not None and known[1] > time.time():
-            return known[0]
+        known = self._verified.get(token, time.time())
+        if known is not None:
+            return known
         try:
             claims = jwt.decode(
                 token, self.secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]}
@@ -97,9 +99,7 @@ class Tokens:
             expires = int(claims["exp"])
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
-        if len(self._verified) >= VERIFIED_LIMIT:
-            self._verified.clear()
-        self._verified[token] = (who, expires)
+        self._verified.put(token, who, expires)
         return who
 
     def from_header(self, value: str | None) -> Principal:

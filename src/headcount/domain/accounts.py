@@ -14,6 +14,7 @@ from headcount import clock
 from headcount.domain import errors
 from headcount.domain.inputs import SignupInput
 from headcount.domain.views import UserView
+from headcount.memo import Memo
 from headcount.security import Passwords, Principal, Tokens
 from headcount.store.database import Database
 from headcount.store.tables import User
@@ -35,7 +36,7 @@ class Accounts:
         self.db = db
         self.passwords = passwords
         self.tokens = tokens
-        self._seen: dict[uuid.UUID, tuple[float, UserView]] = {}
+        self._seen: Memo[uuid.UUID, UserView] = Memo(SEEN_LIMIT)
 
     async def signup(self, data: SignupInput) -> UserView:
         async with self.db.read() as conn:
@@ -89,18 +90,16 @@ class Accounts:
         found: dict[uuid.UUID, UserView] = {}
         missing: list[uuid.UUID] = []
         for user_id in user_ids:
-            seen = self._seen.get(user_id)
-            if seen is not None and seen[0] > now:
-                found[user_id] = seen[1]
+            seen = self._seen.get(user_id, now)
+            if seen is not None:
+                found[user_id] = seen
             else:
                 missing.append(user_id)
         if missing:
             async with self.db.read() as conn:
                 rows = await conn.execute(select(*_VIEW_COLUMNS).where(User.id.in_(missing)))
                 loaded = {row.id: _view(row) for row in rows.mappings()}
-            if len(self._seen) + len(loaded) > SEEN_LIMIT:
-                self._seen.clear()
             for user_id, view in loaded.items():
-                self._seen[user_id] = (now + SEEN_SECONDS, view)
+                self._seen.put(user_id, view, now + SEEN_SECONDS)
             found.update(loaded)
         return found
