@@ -9,20 +9,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def dialect_insert(conn: AsyncConnection, table: Any) -> Any:
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return module.insert(table)
+def _insert(dialect: str, table: Any) -> Any:
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 @cache
 def upsert(dialect: str, table: Any, keys: tuple[str, ...], updated: tuple[str, ...]) -> Any:
     """INSERT … ON CONFLICT (`keys`) DO UPDATE `updated` to the inserted values; built once per
     dialect and run with each row's values as parameters."""
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = _insert(dialect, table)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
     )
 
 
 def insert_ignoring_duplicates(conn: AsyncConnection, table: Any) -> Any:
-    return dialect_insert(conn, table).on_conflict_do_nothing()
+    return _insert(conn.dialect.name, table).on_conflict_do_nothing()
