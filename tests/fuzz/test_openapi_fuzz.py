@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
@@ -26,6 +26,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case as AnyCase
 from schemathesis.schemas import APIOperation
 
+from tests.fuzz.profile import fuzz_settings
 from tests.support.client import Api
 from tests.support.server import ServerProcess
 
@@ -146,15 +147,7 @@ def fuzz(
         lambda caller: cases(operation, mode, caller).map(lambda case: (caller, case))
     )
 
-    @settings(
-        max_examples=max_examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        report_multiple_bugs=False,
-    )
+    @fuzz_settings(max_examples)
     @given(call=calls)
     def run(call: tuple[Caller, Case]) -> None:
         caller, case = call

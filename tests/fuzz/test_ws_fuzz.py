@@ -19,11 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from tests.fuzz.profile import fuzz_settings
 from tests.realtime.helpers import (
     INVALID_FORMAT,
     INVALID_SCHEMA,
@@ -45,15 +46,7 @@ PER_CONNECTION = 40
 REPLY_SECONDS = 5.0
 QUIET_SECONDS = 0.1
 
-FUZZ_SETTINGS = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    report_multiple_bugs=False,
-)
+FUZZ_SETTINGS = fuzz_settings(MAX_EXAMPLES)
 
 # Every ERROR message SPEC §5 and §8 list for a connected client.
 ERROR_MESSAGES = {

@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from websockets.sync.client import connect
 
+from tests.fuzz.profile import fuzz_settings
 from tests.realtime.helpers import Room, open_room
 from tests.support.client import Account, Api
 from tests.support.server import ServerProcess
@@ -209,14 +210,7 @@ def test_any_bytes_after_the_handshake_end_only_their_connection(
     state = json.dumps({"event": "SESSION_STATE", "data": {"classId": live_room.class_id}})
     with connect(url, proxy=None, max_size=None) as bystander:
 
-        @settings(
-            max_examples=100,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        )
+        @fuzz_settings(100)
         @given(
             garbage=st.binary(min_size=1, max_size=1024)
             | st.lists(st.sampled_from(FRAMES), min_size=1, max_size=4).map(b"".join)
