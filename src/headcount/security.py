@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import time
 import uuid
@@ -26,10 +28,13 @@ VERIFIED_LIMIT = 100_000
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling, as the token says."""
+    """Who is calling, as the token says: the account, its role, and which token (so that
+    one token can be revoked) until when."""
 
     user_id: uuid.UUID
     role: Role
+    token_id: str = ""
+    expires_at: float = math.inf
 
 
 class InvalidToken(Exception):
@@ -66,6 +71,11 @@ class Passwords:
         return matches and hashed is not None
 
 
+def token_id(token: str) -> str:
+    """A token's name for revocation: its hash, so the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
 class Tokens:
     def __init__(self, secret: str, lifetime_seconds: int) -> None:
         self.secret = secret
@@ -95,8 +105,8 @@ class Tokens:
             role = claims["role"]
             if role not in ROLES:
                 raise InvalidToken("unknown role")
-            who = Principal(uuid.UUID(str(claims["userId"])), role)
             expires = int(claims["exp"])
+            who = Principal(uuid.UUID(str(claims["userId"])), role, token_id(token), expires)
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
         self._verified.put(token, who, expires)

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
-from headcount.domain.classes import Classes, classes_heard_by
+from headcount.domain.audience import hearing_of
+from headcount.domain.classes import Classes
 from headcount.domain.history import History
 from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
-from headcount.realtime.bus import Bus, MemoryBus, RedisBus
-from headcount.realtime.hub import Hub
+from headcount.fanout.bus import Bus, MemoryBus
+from headcount.fanout.hub import Hub
+from headcount.fanout.redis_bus import RedisBus
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
 from headcount.store.database import Database
@@ -43,7 +45,12 @@ class Services:
         cache: Cache = RedisCache(redis_url) if redis_url else MemoryCache()
         bus: Bus = RedisBus(redis_url) if redis_url else MemoryBus()
         tokens = Tokens(settings.secret, settings.jwt_expires_in)
-        hub = Hub(bus, lambda who: classes_heard_by(db, who))
+        hub = Hub(
+            bus,
+            lambda who: hearing_of(db, who),
+            settings.live_marks,
+            settings.max_sockets_per_user,
+        )
         records = Records(db, cache, settings.redis_ttl)
         throttle = Throttle(settings)
         accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens)

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     rate_limit_login_email: str = Field("10/minute;50/hour", alias="RATE_LIMIT_LOGIN_EMAIL")
     rate_limit_login_address: str = Field("300/minute", alias="RATE_LIMIT_LOGIN_ADDRESS")
     rate_limit_checkin_code: str = Field("5/minute", alias="RATE_LIMIT_CHECKIN_CODE")
+    live_marks: Literal["own", "class"] = Field("own", alias="LIVE_MARKS")
+    max_sockets_per_user: int = Field(16, alias="MAX_SOCKETS_PER_USER", ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod
@@ -106,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError("must be like 10/minute, or several joined by ;") from None
         return value
 
-    @field_validator("log_level", "env", "log_format", mode="before")
+    @field_validator("log_level", "env", "log_format", "live_marks", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

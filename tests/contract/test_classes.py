@@ -339,7 +339,10 @@ async def test_a_connected_student_who_is_added_receives_live_events_at_once(api
         await api.ws(teacher) as teacher_socket,
     ):
         await api.enroll(teacher, class_id, student)
-        await api.start(teacher, class_id)
+        session = await api.start(teacher, class_id)
+        opened = {"event": "SESSION_STARTED", "data": session}
+        assert await teacher_socket.receive() == opened
+        assert await student_socket.receive() == opened
         data = {"classId": class_id, "studentId": student.id, "status": "present"}
         expected = {"event": "ATTENDANCE_MARKED", "data": data}
         assert await teacher_socket.request("ATTENDANCE_MARKED", data) == expected

@@ -82,6 +82,12 @@ def done(class_id: str, **tally: int) -> Message:
     }
 
 
+def started(session: Mapping[str, Any]) -> Message:
+    """The SESSION_STARTED broadcast of a session `POST /attendance/start` answered with."""
+    data = {key: session[key] for key in ("classId", "sessionId", "startedAt")}
+    return {"event": "SESSION_STARTED", "data": data}
+
+
 def my_attendance(class_id: str, status: str) -> Message:
     return {"event": "MY_ATTENDANCE", "data": {"classId": class_id, "status": status}}
 
@@ -169,6 +175,27 @@ async def all_receive(socks: list[Socket], expected: Message) -> None:
 async def all_silent(socks: list[Socket], seconds: float = 0.3) -> None:
     """None of `socks` receives anything within the same `seconds`."""
     await asyncio.gather(*(sock.expect_silence(seconds) for sock in socks))
+
+
+def split_audience(
+    room: Room, audience: list[Socket], student: Account
+) -> tuple[list[Socket], list[Socket]]:
+    """Of `audience` (one socket per student of `room`, in the room's order), the socket that
+    hears a mark about `student` and the classmates' sockets that do not (SPEC §5: by
+    default a student hears only marks about themselves)."""
+    hears = [sock for sock, s in zip(audience, room.students, strict=True) if s.id == student.id]
+    others = [sock for sock, s in zip(audience, room.students, strict=True) if s.id != student.id]
+    return hears, others
+
+
+async def mark_heard(
+    teacher: Socket, audience: list[Socket], room: Room, student: Account, status: str
+) -> None:
+    """The teacher marks `student`: the teacher and that student hear it, classmates do not."""
+    await teacher.send("ATTENDANCE_MARKED", mark_request(student, status))
+    hears, others = split_audience(room, audience, student)
+    await all_receive([teacher, *hears], marked(room.class_id, student.id, status))
+    await all_silent(others, 0.1)
 
 
 async def receive_many(sock: Socket, count: int, wait: float = 5.0) -> list[Message]:

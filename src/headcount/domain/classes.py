@@ -199,17 +199,3 @@ class Classes:
                 )
                 for row in rows
             ]
-
-
-async def classes_heard_by(db: Database, who: Principal) -> set[uuid.UUID] | None:
-    """The classes whose broadcasts reach `who` (taught by a teacher, enrolled in by a
-    student), or None when the account no longer exists: one query for both."""
-    if who.role == "teacher":
-        query = select(User.id, Class.id).outerjoin(Class, Class.teacher_id == User.id)
-    else:
-        query = select(User.id, Enrollment.class_id).outerjoin(
-            Enrollment, Enrollment.student_id == User.id
-        )
-    async with db.read() as conn:
-        rows = (await conn.execute(query.where(User.id == who.user_id))).all()
-    return {class_id for _, class_id in rows if class_id is not None} if rows else None

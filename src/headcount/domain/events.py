@@ -1,9 +1,15 @@
-"""What the domain announces after a change is committed; the hub turns these into broadcasts."""
+"""What the domain announces after a change is committed.
+
+Class events are news for a class's live audience; the fan-out layer delivers them and each
+transport spells them its own way. Audience events change who hears a class, and access
+events end connections; neither is ever shown to a client.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from headcount.domain.views import Counts
@@ -29,6 +35,13 @@ class Finished:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionOpened:
+    class_id: uuid.UUID
+    session_id: uuid.UUID
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AudienceJoined:
     """`user_id` now hears `class_id`: its teacher created it, or a student was enrolled."""
 
@@ -36,7 +49,26 @@ class AudienceJoined:
     user_id: uuid.UUID
 
 
-Event = Marked | Summarized | Finished | AudienceJoined
+@dataclass(frozen=True, slots=True)
+class AudienceLeft:
+    """`user_id` no longer hears `class_id`: a student was unenrolled, a class handed over."""
+
+    class_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRevoked:
+    """A user's tokens stopped being good: every one (`token_id` None) or a single one.
+    Their open connections close at once, on every process."""
+
+    user_id: uuid.UUID
+    token_id: str | None = None
+
+
+ClassEvent = Marked | Summarized | Finished | SessionOpened
+AudienceEvent = AudienceJoined | AudienceLeft
+Event = ClassEvent | AudienceEvent | AccessRevoked
 
 
 class EventSink(Protocol):

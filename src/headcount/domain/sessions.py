@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from headcount import clock, metrics
 from headcount.domain import access, checkin, errors
 from headcount.domain.classes import ROSTER_ORDER
-from headcount.domain.events import EventSink, Finished, Marked, Summarized
+from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
 from headcount.domain.inputs import StartInput
 from headcount.domain.live import (
     LiveSession,
@@ -68,6 +68,7 @@ class Sessions:
             return await self._start(teacher, request)
 
     async def _start(self, teacher: Principal, request: StartInput) -> SessionStarted:
+        opened = False
         async with self.db.write() as conn:
             await access.require_owner(conn, teacher, request.classId)
             row = (
@@ -95,8 +96,13 @@ class Sessions:
                         late_after_minutes=session.late_after_minutes,
                     )
                 )
+                opened = True
             else:
                 session = live_session(row)
+        if opened:
+            await self.events.publish(
+                SessionOpened(session.class_id, session.id, session.started_at)
+            )
         return SessionStarted(
             classId=str(session.class_id),
             sessionId=str(session.id),

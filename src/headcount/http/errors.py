@@ -1,34 +1,18 @@
-"""Every failure, whatever raised it, leaves as the failure envelope with the contract's text."""
+"""Every failure, whatever raised it, leaves as the failure envelope with the contract's text
+(the table is `headcount.failures`; what is HTTP's own, routing's 404 and 405, is here)."""
 
 from __future__ import annotations
 
-import asyncio
-
-import asyncpg
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
-from headcount.domain.errors import DomainError, Kind
+from headcount.domain.errors import DomainError
+from headcount.failures import Failure, failure_of, of_domain
 from headcount.http.envelope import fail
 
-log = structlog.get_logger(__name__)
-
-STATUS_OF_KIND = {
-    Kind.INVALID: 400,
-    Kind.UNAUTHORIZED: 401,
-    Kind.FORBIDDEN: 403,
-    Kind.NOT_FOUND: 404,
-    Kind.CONFLICT: 409,
-    Kind.TOO_MANY: 429,
-    Kind.TOO_LARGE: 413,
-    Kind.UNAVAILABLE: 503,
-}
 MESSAGE_OF_STATUS = {
     400: "Invalid request schema",
     401: "Unauthorized, token missing or invalid",
@@ -39,31 +23,18 @@ MESSAGE_OF_STATUS = {
     429: "Too many requests",
     503: "Service unavailable",
 }
-# What a database or its pool raises when it cannot be reached in time, through SQLAlchemy
-# or straight from asyncpg (`Database.fetch`).
-UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncio.TimeoutError,
-    PoolTimeout,
-    InterfaceError,
-    OperationalError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.TooManyConnectionsError,
-)
 
 
-def is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and not isinstance(exc, InterfaceError | OperationalError):
-        return bool(exc.connection_invalidated)
-    return isinstance(exc, UNAVAILABLE_ERRORS)
+def answer(failure: Failure) -> Response:
+    retry = failure.retry_after
+    return fail(
+        failure.status, failure.message, None if retry is None else {"Retry-After": str(retry)}
+    )
 
 
 async def _domain(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = None if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
-    return fail(STATUS_OF_KIND[exc.kind], exc.message, headers)
+    return answer(of_domain(exc))
 
 
 async def _http(_: Request, exc: Exception) -> Response:
@@ -78,11 +49,7 @@ async def _validation(_: Request, __: Exception) -> Response:
 
 def unexpected(scope: Scope, exc: Exception) -> Response:
     """Anything no handler took: 503 when a service cannot be reached, else 500."""
-    if is_unavailable(exc):
-        log.warning("service unavailable", path=scope["path"], error=repr(exc))
-        return fail(503, "Service unavailable")
-    log.exception("unhandled error", path=scope["path"])
-    return fail(500, "Internal server error")
+    return answer(failure_of(exc, scope["path"]))
 
 
 def install(app: FastAPI) -> None:

@@ -52,6 +52,8 @@ class Socket(Protocol):
 
     def detach(self, owner: Owner) -> None: ...
 
+    def end(self, code: int) -> None: ...
+
 
 class _Discard:
     """Stands in for uvicorn's receive queue once no app task reads it."""
@@ -161,17 +163,24 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             return
         self._owner.received(text)
 
+    def end(self, code: int) -> None:
+        """Close with `code` now: the close frame goes out after anything already queued, and
+        the connection ends without waiting for the peer to answer it."""
+        if not self.handshake_complete or self.close_sent or self.transport.is_closing():
+            return
+        self.stop_keepalive()
+        self.conn.send_close(code)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        self.transport.close()
+
     def shutdown(self) -> None:
         """Server stopping: open sockets close with 1001 (going away), not uvicorn's 1012."""
         if not self.handshake_complete or self.close_sent:
             super().shutdown()
             return
-        self.stop_keepalive()
         self.queue.put_nowait({"type": "websocket.disconnect", "code": GOING_AWAY})
-        self.conn.send_close(GOING_AWAY)
-        self.transport.write(b"".join(self.conn.data_to_send()))
-        self.close_sent = True
-        self.transport.close()
+        self.end(GOING_AWAY)
 
     def pause_writing(self) -> None:
         super().pause_writing()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +20,10 @@ from headcount import metrics
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CheckInInput, MarkInput, SessionTarget
-from headcount.http.errors import is_unavailable
+from headcount.failures import failure_of
+from headcount.fanout.broadcast import Broadcast
+from headcount.fanout.hub import Hub, next_in_order
 from headcount.realtime import protocol
-from headcount.realtime.hub import Broadcast, Hub
 from headcount.realtime.transport import EXTENSION, Socket
 from headcount.security import InvalidToken, Principal
 from headcount.services import Services
@@ -35,6 +35,9 @@ POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
 # Messages a connection may have waiting before its socket stops reading more.
 INBOX_LIMIT = 8
+# Browsers cannot set headers on a WebSocket: they offer this subprotocol with the token as
+# the second one, which keeps the token out of URLs that proxies log.
+BEARER_PROTOCOL = "bearer"
 
 
 @dataclass(eq=False, slots=True)
@@ -50,12 +53,12 @@ class Connection:
     socket: Socket
     dispatcher: Dispatcher
     hub: Hub
-    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    order: int = field(default_factory=next_in_order)
     _inbox: list[str | bytes] = field(default_factory=list)
     _worker: asyncio.Task[None] | None = None
 
     def deliver(self, broadcast: Broadcast) -> None:
-        self.socket.push(broadcast.frame)
+        self.socket.push(broadcast.encoded(protocol.broadcast_frame))
 
     def reply(self, event: str, data: Any) -> None:
         metrics.MESSAGES.labels("out", event).inc()
@@ -64,6 +67,11 @@ class Connection:
     def error(self, text: str) -> None:
         metrics.MESSAGES.labels("out", protocol.ERROR).inc()
         self.socket.push(protocol.frame(protocol.error(text)))
+
+    def revoke(self) -> None:
+        """Access is gone (token revoked or expired, account deactivated): say so and close."""
+        self.error(protocol.UNAUTHORIZED)
+        self.socket.end(POLICY_VIOLATION)
 
     def received(self, message: str | bytes) -> None:
         self._inbox.append(message)
@@ -84,6 +92,7 @@ class Connection:
     def closed(self, code: int) -> None:
         """The socket is gone: a message being handled finishes, any still waiting is not."""
         self._inbox.clear()
+        self.hub.sessions.remove(self)
         self.hub.detach(self)
         metrics.CONNECTIONS.labels("ws").dec()
         log.info("ws disconnect", user_id=str(self.principal.user_id), code=code)
@@ -168,22 +177,12 @@ class Dispatcher:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def handle(self, conn: Connection, raw: str | bytes) -> None:
-        if not self._limiter.hit(MESSAGES_PER_SECOND, conn.key):
-            conn.error(protocol.TOO_MANY_MESSAGES)
-            return
         try:
+            if not self._limiter.hit(MESSAGES_PER_SECOND, str(conn.order)):
+                raise errors.too_many_requests(1)
             await self._dispatch(conn, raw)
-        except DomainError as exc:
-            # Over a socket, every limit reads as the per-connection one (SPEC §5, §8).
-            too_many = exc.kind is errors.Kind.TOO_MANY
-            conn.error(protocol.TOO_MANY_MESSAGES if too_many else exc.message)
         except Exception as exc:
-            if not is_unavailable(exc):
-                log.exception("websocket handler failed")
-                conn.error("Internal server error")
-                return
-            log.warning("service unavailable", error=repr(exc))
-            conn.error(errors.unavailable().message)
+            conn.error(failure_of(exc, PATH).live_message)
 
     async def _dispatch(self, conn: Connection, raw: str | bytes) -> None:
         name, data = _parse(raw)
@@ -204,15 +203,22 @@ class Dispatcher:
         await route.handle(self.services, conn, payload)
 
 
-def _token(websocket: WebSocket) -> str | None:
+def _credentials(websocket: WebSocket) -> tuple[str | None, str | None]:
+    """The token, from `?token=`, an `Authorization` header or the bearer subprotocol, and
+    the subprotocol to answer with (browsers insist on one when they offered any)."""
     token = websocket.query_params.get("token")
-    return token if token is not None else websocket.headers.get("authorization")
+    if token is not None:
+        return token, None
+    offered = websocket.scope.get("subprotocols") or []
+    if len(offered) == 2 and offered[0] == BEARER_PROTOCOL:
+        return offered[1], BEARER_PROTOCOL
+    return websocket.headers.get("authorization"), None
 
 
-async def _refuse(websocket: WebSocket) -> None:
+async def _refuse(websocket: WebSocket, message: str, subprotocol: str | None = None) -> None:
     try:
-        await websocket.accept()
-        await websocket.send_text(protocol.error(protocol.UNAUTHORIZED))
+        await websocket.accept(subprotocol)
+        await websocket.send_text(protocol.error(message))
         await websocket.close(POLICY_VIOLATION)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
@@ -242,27 +248,37 @@ async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatc
     if not _origin_allowed(websocket, services.settings.cors_origin):
         await websocket.close(POLICY_VIOLATION)  # before accepting: the upgrade is refused
         return
+    token, subprotocol = _credentials(websocket)
     try:
-        principal = services.tokens.from_header(_token(websocket))
+        principal = services.tokens.from_header(token)
     except InvalidToken:
-        await _refuse(websocket)
+        await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
         return
+    hub = services.hub
     socket: Socket = websocket.scope["extensions"][EXTENSION]
-    conn = Connection(principal, socket, dispatcher, services.hub)
+    conn = Connection(principal, socket, dispatcher, hub)
+    if not hub.sessions.add(conn):
+        await _refuse(websocket, protocol.TOO_MANY_CONNECTIONS, subprotocol)
+        return
     try:
-        known = await services.hub.attach(conn)
+        known = await hub.attach(conn)
     except Exception as exc:
         # The database is away: refuse the upgrade now rather than serve a deaf socket.
+        hub.sessions.remove(conn)
         log.warning("could not set up a connection", error=repr(exc))
         await websocket.close(INTERNAL_ERROR)
         return
-    if not known:
-        await _refuse(websocket)
+    if not known or not hub.sessions.holds(conn):
+        # The account is gone, or its access was revoked while the classes loaded.
+        hub.sessions.remove(conn)
+        hub.detach(conn)
+        await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
         return
     try:
-        await websocket.accept()
+        await websocket.accept(subprotocol)
     except (WebSocketDisconnect, RuntimeError, OSError):
-        services.hub.detach(conn)
+        hub.sessions.remove(conn)
+        hub.detach(conn)
         return  # the client left during the handshake (ARCHITECTURE, pitfall 7)
     log.info("ws connect", user_id=str(principal.user_id), role=principal.role)
     metrics.CONNECTIONS.labels("ws").inc()

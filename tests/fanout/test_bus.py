@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 
 import pytest
 
-from headcount.realtime.bus import Bus, BusMessage, MemoryBroker, MemoryBus, RedisBus
+from headcount.domain.events import AudienceJoined, Event, Marked
+from headcount.fanout.bus import CONTROL, Bus, MemoryBroker, MemoryBus
+from headcount.fanout.redis_bus import RedisBus
 from tests.conftest import require
 from tests.support.backends import REDIS_URL
 
-Inbox = list[BusMessage]
+Inbox = list[Event]
+CLASSES = [uuid.uuid4() for _ in range(4)]
+
+
+def mark(class_index: int, student: int = 0) -> Marked:
+    return Marked(CLASSES[class_index], uuid.UUID(int=student), "present")
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -44,20 +52,19 @@ async def settle() -> None:
 async def test_broadcasts_reach_only_processes_that_listen(make_bus: Callable) -> None:
     heard_a, heard_b, heard_c = [], [], []
     a, b, _ = await make_bus(heard_a), await make_bus(heard_b), await make_bus(heard_c)
-    b.listen("class-1")
+    b.listen(str(CLASSES[0]))
     await settle()
-    message = BusMessage("class-1", text='{"event":"X"}')
-    await a.publish(message)
+    a.publish(str(CLASSES[0]), mark(0))
     await settle()
-    assert heard_b == [message]
+    assert heard_b == [mark(0)]
     assert heard_a == [] and heard_c == []
 
 
 async def test_audience_news_reaches_every_other_process(make_bus: Callable) -> None:
     heard_a, heard_b = [], []
     a, _ = await make_bus(heard_a), await make_bus(heard_b)
-    news = BusMessage("class-2", joined_user="user-1")
-    await a.publish(news)
+    news = AudienceJoined(CLASSES[1], uuid.uuid4())
+    a.publish(CONTROL, news)
     await settle()
     assert heard_b == [news]
     assert heard_a == []
@@ -66,11 +73,11 @@ async def test_audience_news_reaches_every_other_process(make_bus: Callable) -> 
 async def test_unlisten_stops_delivery(make_bus: Callable) -> None:
     heard = []
     a, b = await make_bus([]), await make_bus(heard)
-    b.listen("class-3")
+    b.listen(str(CLASSES[2]))
     await settle()
-    b.unlisten("class-3")
+    b.unlisten(str(CLASSES[2]))
     await settle()
-    await a.publish(BusMessage("class-3", text="late"))
+    a.publish(str(CLASSES[2]), mark(2))
     await settle()
     assert heard == []
 
@@ -78,9 +85,23 @@ async def test_unlisten_stops_delivery(make_bus: Callable) -> None:
 async def test_order_is_kept(make_bus: Callable) -> None:
     heard = []
     a, b = await make_bus([]), await make_bus(heard)
-    b.listen("class-4")
+    b.listen(str(CLASSES[3]))
     await settle()
     for n in range(50):
-        await a.publish(BusMessage("class-4", text=str(n)))
+        a.publish(str(CLASSES[3]), mark(3, n))
     await settle()
-    assert [m.text for m in heard] == [str(n) for n in range(50)]
+    assert heard == [mark(3, n) for n in range(50)]
+
+
+async def test_bytes_that_are_no_event_are_dropped_and_later_ones_still_arrive(
+    make_bus: Callable,
+) -> None:
+    heard = []
+    a, b = await make_bus([]), await make_bus(heard)
+    b.listen(str(CLASSES[0]))
+    await settle()
+    a._publish(str(CLASSES[0]), b"someone else " + b'{"k": "Nonsense", "e": {}}')
+    a._publish(str(CLASSES[0]), b"someone else not json")
+    a.publish(str(CLASSES[0]), mark(0, 7))
+    await settle()
+    assert heard == [mark(0, 7)]

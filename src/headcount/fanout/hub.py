@@ -1,0 +1,229 @@
+"""Who is connected to this process, which classes they hear, and delivery to them.
+
+The audience is kept per user, not per connection: a user's classes are held once however
+many sockets they open, so a socket costs the same whether its user has one class or ten
+thousand, and all of it is let go when the user's last connection closes.
+
+A broadcast is written to a class's listeners oldest connection first (ARCHITECTURE, pitfall
+15: clients of the Node reference, which iterates its sockets in connection order, rely on
+it). That order is worked out when the class first broadcasts and kept until its audience
+changes. Each write is a non-blocking push into a transport (pitfall 6), so no listener can
+hold up another. The publishing process delivers to its own listeners directly; the bus
+carries the event to the others, so a bus outage never silences a process's own sockets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from headcount import metrics
+from headcount.domain.audience import Hearing, LiveMarks, Viewer, reach
+from headcount.domain.events import (
+    AccessRevoked,
+    AudienceJoined,
+    AudienceLeft,
+    ClassEvent,
+    Event,
+)
+from headcount.fanout.broadcast import Broadcast
+from headcount.fanout.bus import CONTROL, Bus
+from headcount.fanout.sessions import Session, Sessions
+from headcount.security import Principal
+
+# What a connecting user hears, or None when the account no longer exists.
+HearingLoader = Callable[[Principal], Awaitable[Hearing | None]]
+_order = itertools.count()
+
+
+def next_in_order() -> int:
+    """A place in connection order, taken when a connection (or a room) arrives."""
+    return next(_order)
+
+
+class Listener(Protocol):
+    """Anything a class's broadcasts are written to: a /ws connection, a Socket.IO room."""
+
+    @property
+    def order(self) -> int: ...
+
+    def deliver(self, broadcast: Broadcast) -> None: ...
+
+
+class Peer(Listener, Session, Protocol):
+    """A connection of one user, which hears every class that user hears."""
+
+
+class Room(Listener, Protocol):
+    """A listener that filters its own members, and drops those who stop hearing the class."""
+
+    def forget(self, user_id: uuid.UUID) -> None: ...
+
+
+@dataclass(eq=False)
+class _User:
+    viewer: Viewer
+    peers: dict[Peer, None] = field(default_factory=dict)
+    class_ids: set[str] = field(default_factory=set)
+    changes: int = 0  # audience news about this user, to catch any that raced a load
+
+
+Ordered = tuple[tuple[Listener, Viewer | None], ...]
+
+
+class Hub:
+    def __init__(
+        self,
+        bus: Bus,
+        hearing_of: HearingLoader,
+        live_marks: LiveMarks,
+        sockets_per_user: int | None = None,
+    ) -> None:
+        self.bus = bus
+        self.sessions = Sessions(sockets_per_user)
+        self.live_marks = live_marks
+        self._hearing_of = hearing_of
+        self._users: dict[uuid.UUID, _User] = {}
+        self._audience: dict[str, dict[uuid.UUID, None]] = {}
+        self._rooms: dict[str, dict[Room, None]] = {}
+        self._ordered: dict[str, Ordered] = {}
+
+    async def start(self) -> None:
+        await self.bus.start(self._apply)
+        self.sessions.start()
+
+    async def close(self) -> None:
+        await self.sessions.close()
+        await self.bus.close()
+
+    async def attach(self, peer: Peer) -> bool:
+        """Register a connection with the classes its user hears; False for an account that
+        no longer exists. Registers first, so audience news that arrives while the classes
+        load still counts, and loads again if any did."""
+        uid = peer.principal.user_id
+        user = self._users.get(uid)
+        if user is None:
+            user = self._users[uid] = _User(Viewer.of(peer.principal))
+        user.peers[peer] = None
+        self._changed(user)
+        try:
+            while True:
+                seen = user.changes
+                hearing = await self._hearing_of(peer.principal)
+                if hearing is None or user.changes == seen or peer not in user.peers:
+                    break
+        except BaseException:
+            self.detach(peer)
+            raise
+        if hearing is None:
+            self.detach(peer)
+            return False
+        if peer in user.peers:
+            user.viewer = hearing.viewer
+            for class_id in hearing.class_ids:
+                self._join(user, uid, str(class_id))
+        return True
+
+    def detach(self, peer: Peer) -> None:
+        uid = peer.principal.user_id
+        user = self._users.get(uid)
+        if user is None or user.peers.pop(peer, False) is False:
+            return
+        self._changed(user)
+        if not user.peers:
+            for class_id in tuple(user.class_ids):
+                self._leave(user, uid, class_id)
+            del self._users[uid]
+
+    def add_room(self, room: Room, class_id: str) -> None:
+        self._rooms.setdefault(class_id, {})[room] = None
+        self._ordered.pop(class_id, None)
+        self.bus.listen(class_id)
+
+    def remove_room(self, room: Room, class_id: str) -> None:
+        rooms = self._rooms.get(class_id, {})
+        rooms.pop(room, None)
+        self._ordered.pop(class_id, None)
+        if not rooms:
+            self._rooms.pop(class_id, None)
+            self._quiet(class_id)
+
+    async def publish(self, event: Event) -> None:
+        """The domain's event sink: act on it here, then tell the other processes."""
+        self._apply(event)
+        channel = str(event.class_id) if isinstance(event, ClassEvent) else CONTROL
+        self.bus.publish(channel, event)
+
+    def _apply(self, event: Event) -> None:
+        if isinstance(event, AudienceJoined):
+            user = self._users.get(event.user_id)
+            if user is not None:
+                user.changes += 1
+                self._join(user, event.user_id, str(event.class_id))
+        elif isinstance(event, AudienceLeft):
+            self._forget(event.user_id, str(event.class_id))
+        elif isinstance(event, AccessRevoked):
+            self.sessions.revoke(event.user_id, event.token_id)
+        else:
+            self._broadcast(event)
+
+    def _broadcast(self, event: ClassEvent) -> None:
+        started = time.perf_counter()
+        broadcast = Broadcast(event, reach(event, self.live_marks))
+        for listener, viewer in self._order(str(event.class_id)):
+            if viewer is None or viewer.hears(broadcast.reach):
+                listener.deliver(broadcast)
+        metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)
+
+    def _order(self, class_id: str) -> Ordered:
+        ordered = self._ordered.get(class_id)
+        if ordered is None:
+            listeners: list[tuple[Listener, Viewer | None]] = [
+                (peer, user.viewer)
+                for uid in self._audience.get(class_id, ())
+                for user in (self._users[uid],)
+                for peer in user.peers
+            ]
+            listeners += [(room, None) for room in self._rooms.get(class_id, ())]
+            listeners.sort(key=lambda pair: pair[0].order)
+            ordered = self._ordered[class_id] = tuple(listeners)
+        return ordered
+
+    def _join(self, user: _User, uid: uuid.UUID, class_id: str) -> None:
+        if class_id in user.class_ids:
+            return
+        user.class_ids.add(class_id)
+        self._audience.setdefault(class_id, {})[uid] = None
+        self._ordered.pop(class_id, None)
+        self.bus.listen(class_id)
+
+    def _leave(self, user: _User, uid: uuid.UUID, class_id: str) -> None:
+        user.class_ids.discard(class_id)
+        audience = self._audience.get(class_id, {})
+        audience.pop(uid, None)
+        self._ordered.pop(class_id, None)
+        if not audience:
+            self._audience.pop(class_id, None)
+            self._quiet(class_id)
+
+    def _forget(self, uid: uuid.UUID, class_id: str) -> None:
+        user = self._users.get(uid)
+        if user is not None:
+            user.changes += 1
+            self._leave(user, uid, class_id)
+        for room in tuple(self._rooms.get(class_id, ())):
+            room.forget(uid)
+
+    def _quiet(self, class_id: str) -> None:
+        """Stop hearing a class's channel once nobody here listens to it."""
+        if class_id not in self._audience and class_id not in self._rooms:
+            self.bus.unlisten(class_id)
+
+    def _changed(self, user: _User) -> None:
+        """A user's connections changed: their classes' orders are worked out again."""
+        for class_id in user.class_ids:
+            self._ordered.pop(class_id, None)
