@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The Node client tests (tests/js) need their `ws` installed; without node and npm they skip.
+NODE_TESTS := tests/js
+HAVE_NPM := $(shell command -v node >/dev/null && command -v npm >/dev/null && echo yes)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint audit format bench lock clean
@@ -9,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(VENV)/.runtime  ## install, migrate, serve on http://127.0.0.1:3000 (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/headcount serve
 
-test: $(VENV)/.dev  ## every test; PostgreSQL and Redis when they answer (HEADCOUNT_REQUIRE=postgres,redis makes them mandatory)
+test: $(VENV)/.dev $(if $(HAVE_NPM),$(NODE_TESTS)/node_modules/.installed)  ## every test; PostgreSQL, Redis, Chromium and Node when present (HEADCOUNT_REQUIRE=postgres,redis,browser,node makes them mandatory)
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
@@ -49,5 +52,10 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.runtime
 
+# Inside node_modules, so deleting that directory reinstalls it.
+$(NODE_TESTS)/node_modules/.installed: $(NODE_TESTS)/package-lock.json $(NODE_TESTS)/package.json
+	npm ci --prefix $(NODE_TESTS) --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(NODE_TESTS)/node_modules

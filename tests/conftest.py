@@ -1,8 +1,9 @@
 """Real servers on real ports, one per backend, shared by the whole session.
 
 Every test that takes `server` (directly or through `api`) runs once per backend. PostgreSQL
-and Redis are used when they answer; with HEADCOUNT_REQUIRE="postgres,redis" (what .ci/run
-sets) a backend that does not answer fails the run instead of being skipped.
+and Redis are used when they answer, the browser and Node when they are installed; with
+HEADCOUNT_REQUIRE="postgres,redis,browser,node" (what .ci/run sets) one that is missing fails
+the run instead of being skipped.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ import pytest
 from tests.support.backends import Backend, BackendCheck, probe_backends
 from tests.support.client import Api
 from tests.support.server import ServerProcess, start_server
+from tests.support.tools import probe_tools
 
 _CHECKS: dict[str, BackendCheck] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     _CHECKS.update(probe_backends())
+    _CHECKS.update(probe_tools())
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [f"backend {name}: {check.describe()}" for name, check in _CHECKS.items()]
+    return [f"requirement {name}: {check.describe()}" for name, check in _CHECKS.items()]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    terminalreporter.section("backends")
+    terminalreporter.section("requirements (HEADCOUNT_REQUIRE)")
     for name, check in _CHECKS.items():
         terminalreporter.write_line(f"{name}: {check.describe()}")
 

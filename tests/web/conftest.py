@@ -1,7 +1,8 @@
 """Headless Chromium driving the real pages against the real server, on each backend.
 
 Needs the `playwright` package and a system Chromium (Debian's `chromium`; another binary with
-HEADCOUNT_CHROMIUM). Without them these tests skip, unless HEADCOUNT_REQUIRE names "browser".
+HEADCOUNT_CHROMIUM). Without them these tests skip, unless HEADCOUNT_REQUIRE names "browser"
+(the "browser" check of tests/support/tools.py).
 Screenshots go to HEADCOUNT_SCREENSHOTS when set, else into the test's temporary directory.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import require
 from tests.support.backends import Backend
 from tests.support.client import Account
 from tests.support.server import ServerProcess, start_server
+from tests.support.tools import chromium_path
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
@@ -39,29 +41,15 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 800}
 
 
-def _unavailable(reason: str) -> None:
-    required = {p.strip() for p in os.environ.get("HEADCOUNT_REQUIRE", "").split(",")}
-    if "browser" in required:
-        pytest.fail(f"browser is required (HEADCOUNT_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-def _chromium() -> str:
-    path = os.environ.get("HEADCOUNT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        _unavailable(f"no Chromium at {path} (apt-get install chromium, or set HEADCOUNT_CHROMIUM)")
-    return path
-
-
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    try:
-        from playwright.async_api import async_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-    executable = _chromium()
+    require("browser")
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
         yield launched
         await launched.close()
 
