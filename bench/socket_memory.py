@@ -23,12 +23,12 @@ from pathlib import Path
 
 import uvicorn
 
-from bench.runner import free_port
 from headcount.cli import APP, server_options
 from headcount.domain.inputs import SignupInput
 from headcount.services import Services
 from headcount.settings import load_settings
 from headcount.store import migrate
+from tests.support.server import free_port
 
 WARM_UP = 20  # sockets opened before the first snapshot: first-use allocations are not theirs
 CLIENT = """
