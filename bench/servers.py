@@ -22,6 +22,9 @@ from tests.support.server import serve_command, serve_env, wait_answering
 
 PEER = Path(os.environ.get("HEADCOUNT_PEER", ROOT.parent / "shared" / "peer-node"))
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# Every mark to every socket of the class, as the reference sends them, for the fan-out figures
+# to compare like with like; by default a student hears only marks about themselves (SPEC §7).
+LIVE_MARKS = "class"
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Server:
 def start_ours(
     procs: Processes, server: Server, workdir: Path, workers: int = 1
 ) -> subprocess.Popen[bytes]:
-    settings = dict(BCRYPT_ROUNDS="10", NODE_ENV="production")
+    settings = dict(BCRYPT_ROUNDS="10", NODE_ENV="production", LIVE_MARKS=LIVE_MARKS)
     if workers > 1:
         settings["REDIS_URL"] = REDIS_URL
     env = serve_env(f"{PG}/{server.database}", server.secret, **settings)

@@ -28,6 +28,7 @@ import websockets
 from bench.config import ROOT
 from bench.memory import rss_kib
 from bench.processes import Processes, show_logs
+from bench.servers import LIVE_MARKS
 from bench.sockets import spawn_load
 from tests.support.backends import Backend
 from tests.support.server import ServerProcess, free_port, serve_env
@@ -187,6 +188,7 @@ def serve_and_soak(backend: Backend, workdir: Path, args: argparse.Namespace) ->
         "soak-secret-" + "x" * 32,
         BCRYPT_ROUNDS="4",
         RATE_LIMIT_SIGNUP="100000/minute",
+        LIVE_MARKS=LIVE_MARKS,  # the soak checks that every socket receives every mark
     )
     server = ServerProcess(backend, free_port(), workdir, env)
     server.start()
