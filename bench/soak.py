@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime
-import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -28,10 +25,17 @@ import httpx
 import orjson
 import websockets
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.config import ROOT
+from bench.memory import rss_kib
+from bench.processes import Processes, show_logs
+from bench.servers import LIVE_MARKS
+from bench.sockets import spawn_load
+from tests.support.backends import Backend
+from tests.support.server import ServerProcess, free_port, serve_env
+
 STATUSES = ("present", "absent", "late", "excused")
 WINDOW = 30.0
-PROCESSES = 4
+PROCESSES = 4  # load clients: one process cannot read 25,000 frames a second
 TEACHERS = 2
 
 
@@ -44,21 +48,6 @@ class Window:
     rss_kib: int = 0
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def signup(http: httpx.AsyncClient, role: str) -> tuple[str, str]:
     email = f"{role}-{uuid.uuid4().hex[:10]}@soak.example.com"
     body = {"name": role, "email": email, "password": "soak-pass", "role": role}
@@ -67,37 +56,9 @@ async def signup(http: httpx.AsyncClient, role: str) -> tuple[str, str]:
     return str(user["id"]), str(login.json()["data"]["token"])
 
 
-async def clients(
-    url: str, tokens: list[str], workdir: Path, processes: int
-) -> list[asyncio.subprocess.Process]:
-    """The student sockets, held by several `bench.wsload` processes so that reading them
-    never becomes the bottleneck (one process cannot read 25,000 frames a second)."""
-    spawned = []
-    for n in range(processes):
-        share = workdir / f"tokens-{n}.txt"
-        share.write_text("\n".join(tokens[n::processes]))
-        spawned.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bench.wsload",
-                url,
-                str(share),
-                "900",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                cwd=ROOT,
-            )
-        )
-    for client in spawned:
-        assert client.stdout is not None
-        line = await asyncio.wait_for(client.stdout.readline(), 120)
-        if not line.startswith(b"READY"):
-            raise RuntimeError(f"a load client failed: {line!r}")
-    return spawned
-
-
-async def soak(base: str, seconds: float, sockets: int, rate: int, pid: int) -> list[Window]:
+async def soak(
+    base: str, seconds: float, sockets: int, rate: int, pid: int, workdir: Path
+) -> list[Window]:
     limits = httpx.Limits(max_connections=20)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
         _, teacher_token = await signup(http, "teacher")
@@ -114,8 +75,11 @@ async def soak(base: str, seconds: float, sockets: int, rate: int, pid: int) -> 
     windows = [Window(time.monotonic())]
     sent_at: dict[str, float] = {}
     heard: dict[str, int] = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        fleet = await clients(ws, [token for _, token in students], Path(workdir), PROCESSES)
+    processes = Processes(workdir)
+    try:
+        tokens = [token for _, token in students]
+        shares = [tokens[n::PROCESSES] for n in range(PROCESSES)]
+        fleet = await spawn_load(processes, ws, shares, workdir, "soak")
         readers = [asyncio.create_task(_read(c, sent_at, heard, windows)) for c in fleet]
         # Marks go out on two teacher connections, each under the 50-a-second limit.
         # Client pings off: a saturated server answers late, and the latency column says so.
@@ -152,6 +116,8 @@ async def soak(base: str, seconds: float, sockets: int, rate: int, pid: int) -> 
             assert client.stdin is not None
             client.stdin.close()
             await client.wait()
+    finally:
+        await processes.stop(clients_only=True)
     # Every process holding sockets reports each mark once all of its sockets heard it.
     missing = total * PROCESSES - sum(heard.values())
     windows[-1].errors += missing
@@ -216,6 +182,26 @@ def report(windows: list[Window], args: argparse.Namespace, commit: str) -> str:
     )
 
 
+def serve_and_soak(backend: Backend, workdir: Path, args: argparse.Namespace) -> list[Window]:
+    env = serve_env(
+        backend.database_url,
+        "soak-secret-" + "x" * 32,
+        BCRYPT_ROUNDS="4",
+        RATE_LIMIT_SIGNUP="100000/minute",
+        LIVE_MARKS=LIVE_MARKS,  # the soak checks that every socket receives every mark
+    )
+    server = ServerProcess(backend, free_port(), workdir, env)
+    server.start()
+    try:
+        assert server.process is not None
+        pid = server.process.pid
+        return asyncio.run(
+            soak(server.base_url, args.seconds, args.sockets, args.rate, pid, workdir)
+        )
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300)
@@ -224,34 +210,14 @@ def main() -> None:
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    name = f"headcount_soak_{uuid.uuid4().hex[:8]}"
-    admin = args.database
-    subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": admin.rsplit("/", 1)[0] + "/" + name,
-        "JWT_SECRET": "soak-secret-" + "x" * 32,
-        "BCRYPT_ROUNDS": "4",
-        "LOG_LEVEL": "warning",
-        "RATE_LIMIT_SIGNUP": "100000/minute",
-    }
-    with tempfile.TemporaryDirectory() as workdir:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "headcount", "serve", "--port", str(port)], cwd=workdir, env=env
-        )
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                time.sleep(0.2)
-            windows = asyncio.run(soak(base, args.seconds, args.sockets, args.rate, server.pid))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=20)
-            subprocess.run(["psql", admin, "-qc", f'DROP DATABASE "{name}" WITH (FORCE)'])
+            with Backend.create("postgres", workdir, args.database) as backend:
+                windows = serve_and_soak(backend, workdir, args)
+        except BaseException:
+            show_logs(workdir)
+            raise
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()

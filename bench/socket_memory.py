@@ -23,12 +23,12 @@ from pathlib import Path
 
 import uvicorn
 
-from bench.runner import free_port
 from headcount.cli import APP, server_options
 from headcount.domain.inputs import SignupInput
 from headcount.services import Services
 from headcount.settings import load_settings
 from headcount.store import migrate
+from tests.support.server import free_port, serve_env
 
 WARM_UP = 20  # sockets opened before the first snapshot: first-use allocations are not theirs
 CLIENT = """
@@ -107,13 +107,12 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        # The app reads its settings from the environment, as `headcount serve` does.
-        os.environ.update(
-            DATABASE_URL=f"sqlite:///{Path(tmp) / 'memory.db'}",
-            JWT_SECRET="socket-memory-" + "x" * 32,
-            LOG_LEVEL="warning",
-            NODE_ENV="production",
-        )
+        # The app reads its settings from the environment, as `headcount serve` does, so this
+        # process takes the environment the bench gives its servers.
+        database_url = f"sqlite:///{Path(tmp) / 'memory.db'}"
+        env = serve_env(database_url, "socket-memory-" + "x" * 32, NODE_ENV="production")
+        os.environ.clear()
+        os.environ.update(env)
         migrate.upgrade(os.environ["DATABASE_URL"])
         asyncio.run(measure(args.sockets))
 

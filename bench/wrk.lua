@@ -1,7 +1,7 @@
--- wrk script for the HTTP benchmarks (bench/runner.py sets the environment).
+-- wrk script for the HTTP benchmarks (bench/wrk.py sets the environment).
 --   BENCH_TOKEN  sent as the bare `Authorization` header (both servers accept that form)
 --   BENCH_BODY   when set, the request is a POST with this JSON body
--- done() prints one `BENCH {...}` JSON line that the runner parses.
+-- done() prints one `BENCH {...}` JSON line that bench/wrk.py parses.
 
 local token = os.getenv("BENCH_TOKEN")
 local body = os.getenv("BENCH_BODY")

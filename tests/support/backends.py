@@ -45,9 +45,9 @@ def probe_backends() -> dict[str, BackendCheck]:
     return checks
 
 
-def _psql(sql: str) -> None:
+def _psql(admin_url: str, sql: str) -> None:
     subprocess.run(
-        ["psql", POSTGRES_ADMIN_URL, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+        ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
         check=True,
         capture_output=True,
     )
@@ -60,14 +60,17 @@ class Backend:
 
     @classmethod
     @contextmanager
-    def create(cls, kind: str, directory: Path) -> Iterator[Backend]:
+    def create(
+        cls, kind: str, directory: Path, admin_url: str = POSTGRES_ADMIN_URL
+    ) -> Iterator[Backend]:
+        """A fresh database, dropped afterwards; PostgreSQL ones are made through `admin_url`."""
         if kind == "sqlite":
             yield cls(kind, f"sqlite:///{directory / 'headcount.db'}")
             return
         name = f"headcount_test_{uuid.uuid4().hex[:12]}"
-        _psql(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+        _psql(admin_url, f'CREATE DATABASE "{name}"')
+        base = admin_url.rsplit("/", 1)[0]
         try:
             yield cls(kind, f"{base}/{name}")
         finally:
-            _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,7 +1,12 @@
-"""`headcount serve` as a child process on a free port, the way users run it."""
+"""`headcount serve` as a child process on a free port, the way users run it.
+
+The command, its environment and the wait for it to answer are also what `bench/` starts its
+servers with, so a change to how Headcount is launched is made once.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -26,24 +31,60 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_command(port: int, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "headcount",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *args,
+    ]
+
+
+def serve_env(database_url: str, jwt_secret: str, **settings: str) -> dict[str, str]:
+    """This process's environment with `settings` on top. Variables naming a Redis are left out
+    (a server gets Redis only when asked), and so are the suite's own HEADCOUNT_* switches."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "HEADCOUNT_"))}
+    env.update(DATABASE_URL=database_url, JWT_SECRET=jwt_secret, LOG_LEVEL="warning")
+    env.update(settings)
+    return env
+
+
+def wait_answering(
+    url: str, status: int, process: subprocess.Popen[bytes], log_path: Path, timeout: float
+) -> None:
+    """Return once `url` answers `status`; raise, with the server's log, if the process exits
+    first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    # A server on the loopback is never reached through a proxy, whatever the environment says.
+    with httpx.Client(trust_env=False, timeout=1) as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if http.get(url).status_code == status:
+                    return
+            time.sleep(0.1)
+    raise RuntimeError(f"server not ready in {timeout}s:\n{log_path.read_text()}")
+
+
 RATE_LIMIT_VARIABLES = ("RATE_LIMIT_SIGNUP", "RATE_LIMIT_LOGIN_ADDRESS", "RATE_LIMIT_LOGIN_EMAIL")
 
 
 def server_env(database_url: str, unset: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        JWT_SECRET=JWT_SECRET,
-        NODE_ENV="test",
-        BCRYPT_ROUNDS="4",
-        LOG_LEVEL="warning",
+    settings = {
+        "NODE_ENV": "test",
+        "BCRYPT_ROUNDS": "4",
         # The suite signs up far more accounts a minute than a school; the limits themselves
         # are tested with their defaults and with low values in tests/contract/test_rate_limits.py.
-        RATE_LIMIT_SIGNUP="100000/minute",
-        RATE_LIMIT_LOGIN_ADDRESS="100000/minute",
-    )
-    env.pop("REDIS_URL", None)
-    env.update(extra)
+        "RATE_LIMIT_SIGNUP": "100000/minute",
+        "RATE_LIMIT_LOGIN_ADDRESS": "100000/minute",
+    }
+    env = serve_env(database_url, JWT_SECRET, **settings | extra)
     for name in unset:
         env.pop(name, None)
     return env
@@ -73,37 +114,13 @@ class ServerProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "headcount",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                *self.args,
-            ],
+            serve_command(self.port, *self.args),
             cwd=self.workdir,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server not ready in {timeout}s:\n{self.log_path.read_text()}")
+        wait_answering(f"{self.base_url}/healthz", 200, self.process, self.log_path, 30.0)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         assert self.process is not None
