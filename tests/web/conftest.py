@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.support.backends import Backend
+from tests.conftest import require
+from tests.support.backends import Backend, BackendCheck
 from tests.support.client import Account
 from tests.support.server import ServerProcess, start_server
 
@@ -40,10 +41,7 @@ DESKTOP = {"width": 1366, "height": 800}
 
 
 def _unavailable(reason: str) -> None:
-    required = {p.strip() for p in os.environ.get("HEADCOUNT_REQUIRE", "").split(",")}
-    if "browser" in required:
-        pytest.fail(f"browser is required (HEADCOUNT_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
+    require("browser", BackendCheck(False, reason))
 
 
 def _chromium() -> str:
