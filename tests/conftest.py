@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.backends import Backend, BackendCheck, probe_backends
 from tests.support.client import Api
+from tests.support.redis_server import PrivateRedis
 from tests.support.server import ServerProcess, start_server
 from tests.support.tools import probe_tools
 
@@ -41,8 +42,10 @@ def _required() -> set[str]:
     return {part.strip() for part in os.environ.get("HEADCOUNT_REQUIRE", "").split(",") if part}
 
 
-def require(name: str) -> BackendCheck:
-    check = _CHECKS[name]
+def require(name: str, check: BackendCheck | None = None) -> BackendCheck:
+    """Skip unless `check` (by default the probe of service `name`) passed; fail instead when
+    HEADCOUNT_REQUIRE names `name`, so that a green CI run has really run the test."""
+    check = check or _CHECKS[name]
     if not check.available:
         if name in _required():
             pytest.fail(f"{name} is required (HEADCOUNT_REQUIRE) but {check.reason}", pytrace=False)
@@ -82,3 +85,15 @@ def fresh_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ba
         require("postgres")
     with Backend.create(request.param, tmp_path) as created:
         yield created
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A Redis of the test's own, which it may stop and start; needs the redis-server binary."""
+    require("redis", PrivateRedis.check())
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.support.backends import Backend
 from tests.support.client import Api
 from tests.support.redis_server import PrivateRedis
@@ -106,19 +104,14 @@ async def _cached_mark(server: ServerProcess) -> tuple[str, str]:
         return class_id, str(response.json()["data"]["cacheKey"])
 
 
-def test_cache_commands_read_redis(tmp_path: Path, backend: Backend) -> None:
-    redis = PrivateRedis(tmp_path)
-    if not redis.available():
-        pytest.skip("redis skipped: no redis-server binary")
-    redis.start()
-    try:
-        with start_server(backend, tmp_path, env={"REDIS_URL": redis.url}) as server:
-            class_id, key = asyncio.run(_cached_mark(server))
-        env = {**os.environ, "REDIS_URL": redis.url}
-        run = [sys.executable, "-m", "headcount", "cache"]
-        got = subprocess.run([*run, "get", key], env=env, capture_output=True, text=True)
-        assert json.loads(got.stdout)["value"]["status"] == "present"
-        listed = subprocess.run([*run, "keys", class_id], env=env, capture_output=True, text=True)
-        assert [row["key"] for row in json.loads(listed.stdout)] == [key]
-    finally:
-        redis.stop()
+def test_cache_commands_read_redis(
+    tmp_path: Path, backend: Backend, private_redis: PrivateRedis
+) -> None:
+    with start_server(backend, tmp_path, env={"REDIS_URL": private_redis.url}) as server:
+        class_id, key = asyncio.run(_cached_mark(server))
+    env = {**os.environ, "REDIS_URL": private_redis.url}
+    run = [sys.executable, "-m", "headcount", "cache"]
+    got = subprocess.run([*run, "get", key], env=env, capture_output=True, text=True)
+    assert json.loads(got.stdout)["value"]["status"] == "present"
+    listed = subprocess.run([*run, "keys", class_id], env=env, capture_output=True, text=True)
+    assert [row["key"] for row in json.loads(listed.stdout)] == [key]

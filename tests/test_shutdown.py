@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import time
 from pathlib import Path
 
+import pytest
 import websockets
 
 from tests.support.backends import Backend
 from tests.support.client import Api
 from tests.support.server import start_server
+
+
+def assert_going_away(closed: websockets.ConnectionClosed) -> None:
+    """The server closed the socket itself, with 1001 (going away), not uvicorn's 1012."""
+    assert closed.rcvd is not None, f"closed without a close frame from the server: {closed}"
+    assert closed.rcvd.code == 1001, closed.rcvd
 
 
 async def test_sigterm_closes_sockets_going_away_and_keeps_every_mark(
@@ -31,10 +37,9 @@ async def test_sigterm_closes_sockets_going_away_and_keeps_every_mark(
             assert server.process is not None
             started = time.monotonic()
             server.process.send_signal(signal.SIGTERM)
-            try:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(socket.connection.recv(), 10)
-            except websockets.ConnectionClosed as closed:
-                assert closed.rcvd is not None and closed.rcvd.code == 1001
+            assert_going_away(closed.value)
             exit_code = await asyncio.to_thread(server.process.wait, 15)
             assert time.monotonic() - started < 10
             # uvicorn finishes gracefully, then re-raises the signal it caught.
@@ -65,7 +70,7 @@ async def test_sigterm_with_marks_in_flight_keeps_every_acknowledged_one(
                     )
             assert server.process is not None
             heard: dict[str, int] = {}  # student → the latest round the teacher heard back
-            with contextlib.suppress(websockets.ConnectionClosed, TimeoutError):
+            with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
                     message = await socket.receive(10)
                     assert message["event"] == "ATTENDANCE_MARKED", message
@@ -73,6 +78,7 @@ async def test_sigterm_with_marks_in_flight_keeps_every_acknowledged_one(
                         server.process.send_signal(signal.SIGTERM)
                     data = message["data"]
                     heard[data["studentId"]] = statuses.index(data["status"])
+            assert_going_away(closed.value)
             assert await asyncio.to_thread(server.process.wait, 15) in (0, -signal.SIGTERM)
             log = server.log_path.read_text()
             assert "Traceback" not in log and '"level": "error"' not in log, log

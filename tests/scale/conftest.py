@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,19 +13,6 @@ from tests.support.backends import Backend
 from tests.support.client import Api
 from tests.support.redis_server import PrivateRedis
 from tests.support.server import ServerProcess, start_server
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    require("redis")
-    server = PrivateRedis(tmp_path)
-    if not server.available():
-        pytest.skip("redis skipped: no redis-server binary to start a private one")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @dataclass

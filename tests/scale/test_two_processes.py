@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from tests.conftest import require
 from tests.scale.conftest import Cluster
 from tests.support.backends import Backend
 from tests.support.client import Api, Socket
+from tests.support.processes import holder
 from tests.support.redis_server import PrivateRedis
-from tests.support.server import start_server
+from tests.support.server import ServerProcess, start_server
 from tests.support.socketio_client import Client
 
 
@@ -134,7 +136,8 @@ async def test_redis_outage_loses_no_mark_and_heals_by_itself(cluster: Cluster) 
 async def test_workers_of_one_server_behave_as_one_service(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
-    """`serve --workers 3`: sockets land on different workers and all of them hear a mark."""
+    """`serve --workers 3`: a mark sent to one worker reaches the sockets that other workers
+    hold, as the kernel shows which worker accepted each connection."""
     require("postgres")
     with (
         Backend.create("postgres", tmp_path) as backend,
@@ -149,17 +152,34 @@ async def test_workers_of_one_server_behave_as_one_service(
         async with Api(server) as api:
             teacher, class_id, students = await api.classroom(6)
             await api.start(teacher, class_id)
-            sockets = [await api.ws(student) for student in students]
+            marker = await api.ws(teacher)
+            sockets: list[Socket] = []
             try:
+                marker_worker = worker_of(server, marker)
+                elsewhere = 0
+                # The kernel hands each connection to whichever worker accepts first, so keep
+                # connecting until some student's socket lands on another worker.
+                for student in itertools.islice(itertools.cycle(students), 60):
+                    sockets.append(await api.ws(student))
+                    elsewhere += worker_of(server, sockets[-1]) != marker_worker
+                    if elsewhere and len(sockets) >= len(students):
+                        break
+                assert elsewhere, f"{len(sockets)} sockets, all on worker {marker_worker}"
+                # Each worker subscribes to the class's channel when its first socket joins.
                 await asyncio.sleep(0.3)
-                body = {"classId": class_id, "studentId": students[0].id, "status": "present"}
-                response = await api.request("POST", "/attendance/mark", teacher.token, json=body)
-                assert response.status_code == 200
+                mark = {"studentId": students[0].id, "status": "present"}
+                await marker.send("ATTENDANCE_MARKED", mark)
+                assert await marker.receive() == marked(class_id, students[0].id, "present")
                 for socket in sockets:
                     assert await socket.receive() == marked(class_id, students[0].id, "present")
             finally:
-                for socket in sockets:
+                for socket in [marker, *sockets]:
                     await socket.close()
+
+
+def worker_of(server: ServerProcess, socket: Socket) -> int:
+    assert server.process is not None
+    return holder(server.process.pid, server.port, socket.connection.local_address[1])
 
 
 async def test_socketio_listeners_hear_each_mark_once_across_processes(cluster: Cluster) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import redis
 
+from tests.support.backends import BackendCheck
 from tests.support.server import free_port
 
 
@@ -19,8 +20,10 @@ class PrivateRedis:
         self.process: subprocess.Popen[bytes] | None = None
 
     @staticmethod
-    def available() -> bool:
-        return shutil.which("redis-server") is not None
+    def check() -> BackendCheck:
+        if shutil.which("redis-server") is None:
+            return BackendCheck(False, "no redis-server binary on PATH to start a private Redis")
+        return BackendCheck(True, "redis-server on PATH")
 
     @property
     def url(self) -> str:
