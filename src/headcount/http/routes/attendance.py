@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from headcount import csv_export
 from headcount.domain.inputs import CheckInInput, ClassQuery, StartInput
 from headcount.domain.views import (
     AttendanceMatrix,
@@ -139,13 +138,15 @@ async def attendance(
 
 def _csv(matrix: AttendanceMatrix) -> str:
     """One row per student, one column per finished session (headed by its start time)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["studentId", "name", "email", *(s["startedAt"] for s in matrix["sessions"]), "rate"]
+    header = ["studentId", "name", "email", *(s["startedAt"] for s in matrix["sessions"]), "rate"]
+    rows = (
+        [
+            student["id"],
+            student["name"],
+            student["email"],
+            *student["statuses"],
+            None if student["rate"] is None else f"{student['rate']:.4f}",
+        ]
+        for student in matrix["students"]
     )
-    for student in matrix["students"]:
-        rate = "" if student["rate"] is None else f"{student['rate']:.4f}"
-        statuses = [status or "" for status in student["statuses"]]
-        writer.writerow([student["id"], student["name"], student["email"], *statuses, rate])
-    return out.getvalue()
+    return csv_export.render([header, *rows])
