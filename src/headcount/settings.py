@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     rate_limit_login_email: str = Field("10/minute;50/hour", alias="RATE_LIMIT_LOGIN_EMAIL")
     rate_limit_login_address: str = Field("300/minute", alias="RATE_LIMIT_LOGIN_ADDRESS")
     rate_limit_checkin_code: str = Field("5/minute", alias="RATE_LIMIT_CHECKIN_CODE")
+    excused_counts_against_rate: bool = Field(True, alias="EXCUSED_COUNTS_AGAINST_RATE")
 
     @field_validator("database_url")
     @classmethod

@@ -85,6 +85,13 @@ class StartInput(Input):
     checkIn: bool = True
 
 
+class AttendanceQuery(Input):
+    """`GET /class/:id/attendance`: JSON or CSV, and whether the CSV names students by id."""
+
+    format: Literal["json", "csv"] = "json"
+    ids: bool = False
+
+
 class StudentsQuery(Input):
     q: Annotated[str, StringConstraints(max_length=254)] | None = None
     limit: Annotated[int, Field(ge=1, le=500)] | None = None
