@@ -29,6 +29,7 @@ FORMULA_NAMES = (
     "+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
+    "\u200b=1+1",  # spreadsheets skip what they do not show
 )
 
 
@@ -119,7 +120,7 @@ async def test_names_and_emails_that_look_like_formulas_are_exported_as_text(api
     class_id = await api.create_class(teacher)
     students = [
         await api.signup("student", name, f"{sign}{tag()}@school.example")
-        for name, sign in zip(FORMULA_NAMES, ("=", "+", "-", "="), strict=True)
+        for name, sign in zip(FORMULA_NAMES, ("=", "+", "-", "=", "\t="), strict=True)
     ]
     for student in students:
         await api.enroll(teacher, class_id, student)
@@ -128,7 +129,7 @@ async def test_names_and_emails_that_look_like_formulas_are_exported_as_text(api
     cells = {cell for row in rows for cell in row}
     for student in students:
         assert "'" + student.name in cells, rows
-        assert "'" + student.email in cells, rows
+        assert "'" + student.email.strip() in cells, rows  # stored trimmed
     assert not [cell for cell in cells if cell.lstrip()[:1] in ("=", "+", "-", "@")], rows
 
 
