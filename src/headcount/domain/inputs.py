@@ -64,7 +64,7 @@ def _readable(name: str) -> str:
 
 
 def _iso_text(value: object) -> datetime.datetime:
-    """An ISO 8601 string; numbers (taken as epoch seconds elsewhere) are not times here."""
+    """An ISO 8601 string; a number, which pydantic would read as epoch seconds, is refused."""
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 string")
     return datetime.datetime.fromisoformat(value)
@@ -116,6 +116,7 @@ Day = Annotated[datetime.date, AfterValidator(_supported_day)]
 # JSON booleans and integers as sent, never "yes", "5" or 5.0: a client that sends those has
 # misread the contract, and guessing what it meant hides the mistake.
 JsonBool = Annotated[bool, Strict()]
+JsonInt = Annotated[int, Strict()]
 
 
 class Input(BaseModel):
@@ -159,7 +160,7 @@ class AddStudentInput(Input):
 
 class StartInput(Input):
     classId: uuid.UUID
-    lateAfterMinutes: Annotated[int, Strict(), Field(ge=0, le=240)] | None = None
+    lateAfterMinutes: Annotated[JsonInt, Field(ge=0, le=240)] | None = None
     checkIn: JsonBool = True
 
 
@@ -197,7 +198,7 @@ class CachedMarkInput(MarkInput):
     """`POST /attendance/mark`: the class is named, and the cache entry may set its own TTL."""
 
     classId: uuid.UUID
-    ttl: Annotated[int, Strict(), Field(ge=60, le=86400)] | None = None
+    ttl: Annotated[JsonInt, Field(ge=60, le=86400)] | None = None
 
 
 class CheckInInput(SessionTarget):

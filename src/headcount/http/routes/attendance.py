@@ -155,11 +155,10 @@ def _column_labels(matrix: AttendanceMatrix) -> list[str]:
 
 def _csv(matrix: AttendanceMatrix, with_ids: bool) -> str:
     """One row per student, one column per finished session; student ids only when asked."""
-    id_column = ["studentId"] if with_ids else []
-    header = [*id_column, "name", "email", *_column_labels(matrix), "rate"]
+    header: list[csv_export.Cell] = ["studentId", "name", "email", *_column_labels(matrix), "rate"]
     rows = (
         [
-            *([student["id"]] if with_ids else []),
+            student["id"],
             student["name"],
             student["email"],
             *student["statuses"],
@@ -167,4 +166,5 @@ def _csv(matrix: AttendanceMatrix, with_ids: bool) -> str:
         ]
         for student in matrix["students"]
     )
-    return csv_export.render([header, *rows])
+    table: list[list[csv_export.Cell]] = [header, *rows]
+    return csv_export.render(table if with_ids else [row[1:] for row in table])
