@@ -16,6 +16,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def readable(moment: datetime) -> str:
+    """`2025-03-11 10:00 UTC`: a time as a person reads it, to the minute, saying its zone."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def iso(moment: datetime) -> str:
     """`2025-03-11T10:00:00.000Z`, what `Date.prototype.toISOString()` prints."""
     utc = as_utc(moment)

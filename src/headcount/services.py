@@ -64,7 +64,7 @@ class Services:
             classes=Classes(db, hub, accounts),
             sessions=Sessions(db, hub, records, throttle),
             records=records,
-            history=History(db),
+            history=History(db, settings.excused_counts_against_rate),
             throttle=throttle,
         )
 

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     rate_limit_checkin_code: str = Field("5/minute", alias="RATE_LIMIT_CHECKIN_CODE")
     live_marks: Literal["own", "class"] = Field("own", alias="LIVE_MARKS")
     max_sockets_per_user: int = Field(16, alias="MAX_SOCKETS_PER_USER", ge=1, le=100_000)
+    excused_counts_against_rate: bool = Field(True, alias="EXCUSED_COUNTS_AGAINST_RATE")
 
     @field_validator("database_url")
     @classmethod

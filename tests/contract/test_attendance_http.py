@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,6 @@ from tests.contract.helpers import (
     STUDENT_ONLY,
     TEACHER_ONLY,
     UNAUTHORIZED,
-    FinishedSession,
     fails,
     is_timestamp,
     is_uuid,
@@ -344,39 +341,6 @@ async def test_attendance_matrix_over_finished_sessions_oldest_first(api: Api) -
         ]
     )
     assert len(matrix["students"]) == 5
-
-
-def session_column(header: list[str], session: FinishedSession) -> int:
-    """The CSV column of a session, labelled by its id or its start time."""
-    (column,) = [
-        index
-        for index, label in enumerate(header)
-        if label in (session.session_id, session.started_at)
-    ]
-    return column
-
-
-async def test_attendance_as_csv(api: Api) -> None:
-    teacher, class_id, (ann, bob) = await api.classroom(2)
-    first = await run_session(api, teacher, class_id, {ann.id: "present", bob.id: "late"})
-    second = await run_session(api, teacher, class_id, {ann.id: "excused"})
-    response = await attendance(api, teacher, class_id, "?format=csv")
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
-    header, *rows = list(csv.reader(io.StringIO(response.text)))
-    assert all(len(row) == len(header) for row in rows), rows
-    assert len(rows) == 2
-    columns = [session_column(header, first), session_column(header, second)]
-    assert columns[0] < columns[1]
-    for student, statuses in ((ann, ["present", "excused"]), (bob, ["late", "absent"])):
-        (row,) = [row for row in rows if student.email in row or student.id in row]
-        assert [row[column] for column in columns] == statuses, row
-
-
-async def test_attendance_as_csv_errors_stay_json(api: Api) -> None:
-    stranger, class_id = await stranger_teacher_class(api)
-    response = await attendance(api, stranger, class_id, "?format=csv")
-    fails(response, 403, NOT_CLASS_TEACHER)
 
 
 async def test_attendance_as_another_teacher_is_403(api: Api) -> None:

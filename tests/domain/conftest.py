@@ -77,7 +77,7 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
                 Records(database, MemoryCache(), 3600),
                 Throttle(load_settings(jwt_secret="k" * 32)),
             ),
-            history=History(database),
+            history=History(database, excused_counts_against_rate=True),
             recorder=recorder,
         )
     finally:

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import socketio
 
-from tests.support.client import Account, Api
+from tests.support.client import Api
 from tests.support.socketio_client import Client
-
-
-@pytest.fixture
-async def clients(api: Api) -> AsyncIterator[Any]:
-    opened: list[Client] = []
-
-    async def connect(account: Account) -> Client:
-        client = Client()
-        await client.connect(api.server.base_url, {"token": account.token})
-        opened.append(client)
-        return client
-
-    yield connect
-    for client in opened:
-        await client.sio.disconnect()
 
 
 def update(class_id: str, student_id: str, status: str) -> tuple[str, dict[str, str]]:

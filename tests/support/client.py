@@ -59,10 +59,10 @@ class Api:
             headers["Authorization"] = token
         return await self.http.request(method, path, headers=headers, **kwargs)
 
-    async def signup(self, role: str, name: str | None = None) -> Account:
+    async def signup(self, role: str, name: str | None = None, email: str | None = None) -> Account:
         n = next(_counter)
         name = name or f"{role.title()} {n}"
-        email = f"{role}-{n}-{id(self)}@school.example.com"
+        email = email or f"{role}-{n}-{id(self)}@school.example.com"
         response = await self.http.post(
             "/auth/signup", json={"name": name, "email": email, "password": PASSWORD, "role": role}
         )

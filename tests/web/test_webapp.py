@@ -322,10 +322,10 @@ async def test_finish_with_confirmation_then_history_and_csv(web: Browsing, api:
     saved = Path(await download.path())
     text = await asyncio.to_thread(saved.read_text, encoding="utf-8")
     header, *rows = list(csv.reader(io.StringIO(text)))
-    assert header[:3] == ["studentId", "name", "email"] and header[-1] == "rate"
-    by_id = {r[0]: r for r in rows}
-    assert by_id[first.id][3:] == ["present", "1.0000"]
-    assert by_id[second.id][3:] == ["absent", "0.0000"]
+    assert header[:2] == ["name", "email"] and header[2].endswith(" UTC") and header[-1] == "rate"
+    by_name = {r[0]: r for r in rows}
+    assert by_name[first.name][2:] == ["present", "1.0000"]
+    assert by_name[second.name][2:] == ["absent", "0.0000"]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,13 @@ from headcount.store.tables import Attendance, AttendanceEvent, AttendanceSessio
 ATTENDED = ("present", "late")
 
 
+def attendance_rate(statuses: list[str | None], excused_counts: bool) -> float | None:
+    """(present + late) ÷ the sessions in which the student has a status (SPEC §4), leaving
+    out excused ones unless they count against the rate; `None` when no session counts."""
+    counted = [s for s in statuses if s is not None and (excused_counts or s != "excused")]
+    return sum(s in ATTENDED for s in counted) / len(counted) if counted else None
+
+
 def _finished(
     class_id: uuid.UUID, student_id: uuid.UUID
 ) -> Select[uuid.UUID, datetime, datetime | None, str]:
@@ -60,8 +67,9 @@ def _past(row: Any) -> PastStatus:
 
 
 class History:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, excused_counts_against_rate: bool) -> None:
         self.db = db
+        self.excused_counts_against_rate = excused_counts_against_rate
 
     async def last_status(self, student: Principal, raw_class_id: str) -> StatusView:
         """The student's status in the class's most recent finished session."""
@@ -142,14 +150,13 @@ class History:
         rows: list[MatrixStudent] = []
         for student in students:
             statuses = [status_at.get((session.id, student.id)) for session in sessions]
-            known = [status for status in statuses if status is not None]
             rows.append(
                 MatrixStudent(
                     id=str(student.id),
                     name=student.name,
                     email=student.email,
                     statuses=statuses,
-                    rate=sum(s in ATTENDED for s in known) / len(known) if known else None,
+                    rate=attendance_rate(statuses, self.excused_counts_against_rate),
                 )
             )
         return AttendanceMatrix(

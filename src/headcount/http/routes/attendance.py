@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections import Counter
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from headcount.domain.inputs import CheckInInput, ClassQuery, StartInput
+from headcount import clock, csv_export
+from headcount.domain.inputs import AttendanceQuery, CheckInInput, ClassQuery, StartInput
 from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
@@ -118,34 +119,52 @@ async def session_events(
 
 @router.get(
     "/class/{class_id}/attendance",
+    openapi_extra=query_doc(AttendanceQuery),
     response_model=Success[AttendanceMatrix],
     responses={
-        **failures(401, 403, 404),
+        **failures(400, 401, 403, 404),
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
     },
 )
 async def attendance(
-    services: ServicesDep, teacher: Teacher, class_id: str, format: str = "json"
+    services: ServicesDep,
+    teacher: Teacher,
+    class_id: str,
+    params: Annotated[AttendanceQuery, Depends(query(AttendanceQuery))],
 ) -> Response:
     matrix = await services.history.matrix(teacher, class_id)
-    if format == "csv":
+    if params.format == "csv":
         return Response(
-            _csv(matrix),
+            _csv(matrix, params.ids),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="attendance-{class_id}.csv"'},
         )
     return ok(matrix)
 
 
-def _csv(matrix: AttendanceMatrix) -> str:
-    """One row per student, one column per finished session (headed by its start time)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["studentId", "name", "email", *(s["startedAt"] for s in matrix["sessions"]), "rate"]
+def _column_labels(matrix: AttendanceMatrix) -> list[str]:
+    """Each session's start as people read it; a label already used gets a number."""
+    seen: Counter[str] = Counter()
+    labels = []
+    for session in matrix["sessions"]:
+        label = clock.readable(datetime.fromisoformat(session["startedAt"]))
+        seen[label] += 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def _csv(matrix: AttendanceMatrix, with_ids: bool) -> str:
+    """One row per student, one column per finished session; student ids only when asked."""
+    header: list[csv_export.Cell] = ["studentId", "name", "email", *_column_labels(matrix), "rate"]
+    rows = (
+        [
+            student["id"],
+            student["name"],
+            student["email"],
+            *student["statuses"],
+            None if student["rate"] is None else f"{student['rate']:.4f}",
+        ]
+        for student in matrix["students"]
     )
-    for student in matrix["students"]:
-        rate = "" if student["rate"] is None else f"{student['rate']:.4f}"
-        statuses = [status or "" for status in student["statuses"]]
-        writer.writerow([student["id"], student["name"], student["email"], *statuses, rate])
-    return out.getvalue()
+    table: list[list[csv_export.Cell]] = [header, *rows]
+    return csv_export.render(table if with_ids else [row[1:] for row in table])
