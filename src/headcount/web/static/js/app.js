@@ -1,10 +1,14 @@
 // The app shell: login and signup, the live connection of the logged-in user, hash routing.
 
 import { api, onUnauthorized, token } from './api.js';
-import { busy, field, h, notify, showError } from './dom.js';
+import { busy, field, h, heading, notify, showError } from './dom.js';
 import { Live } from './live.js';
 import * as student from './student.js';
-import * as teacher from './teacher.js';
+import { checkInLink } from './teacher/check-in-link.js';
+import { classPage } from './teacher/class-page.js';
+import { home } from './teacher/home.js';
+import { projector } from './teacher/projector.js';
+import { rollCall, ROSTER_KEY } from './teacher/roll-call.js';
 
 const main = document.getElementById('main');
 const AFTER_LOGIN = 'headcount.after-login';
@@ -16,11 +20,11 @@ let leaving = [];
 
 const ROUTES = {
   teacher: [
-    [/^#\/$/, teacher.home],
-    [/^#\/class\/([\w-]+)$/, teacher.classPage],
-    [/^#\/class\/([\w-]+)\/roll$/, teacher.rollCall],
-    [/^#\/class\/([\w-]+)\/projector$/, teacher.projector],
-    [/^#\/check-in\/([\w-]+)\/(\w+)$/, teacher.checkInLink],
+    [/^#\/$/, home],
+    [/^#\/class\/([\w-]+)$/, classPage],
+    [/^#\/class\/([\w-]+)\/roll$/, rollCall],
+    [/^#\/class\/([\w-]+)\/projector$/, projector],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
   ],
   student: [
     [/^#\/$/, student.home],
@@ -73,10 +77,7 @@ function show(view, params) {
 }
 
 function notFound(root) {
-  root.append(
-    h('h1', { tabindex: -1 }, 'Page not found'),
-    h('p', {}, h('a', { href: '#/' }, 'Back to my classes')),
-  );
+  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to my classes')));
 }
 
 // ---- accounts ---------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ function logout(message) {
   user = null;
   token.clear();
   for (const key of Object.keys(localStorage)) {
-    if (key.startsWith(teacher.ROSTER_KEY)) localStorage.removeItem(key);
+    if (key.startsWith(ROSTER_KEY)) localStorage.removeItem(key);
   }
   document.getElementById('account').hidden = true;
   go('#/login');

@@ -15,6 +15,19 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
+/** A view's <h1>: the app moves focus to it on navigation, so it takes focus. */
+export const heading = (text) => h('h1', { tabindex: -1 }, text);
+
+/** The link back up, above a view's heading. */
+export const back = (href, text) => h('p', { class: 'crumbs' }, h('a', { href }, `← ${text}`));
+
+/** Change a live region's words only when they differ, so nothing is announced twice. */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export const STATUSES = ['present', 'absent', 'late', 'excused'];
 
 export function statusLabel(status) {

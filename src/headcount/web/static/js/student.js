@@ -2,14 +2,14 @@
 // check-in link a teacher's QR code points to.
 
 import { api } from './api.js';
-import { busy, field, h, notify, showError, statusLabel, when } from './dom.js';
+import { back, busy, field, h, heading, notify, showError, statusLabel, when } from './dom.js';
 import { isConnectionLost } from './live.js';
 
 const POLL_MS = 15000; // the server announces no roll call's start, so ask now and then
 
 export async function home(root) {
   const list = h('ul', { class: 'cards', 'aria-busy': 'true' });
-  root.append(h('h1', { tabindex: -1 }, 'My classes'), list);
+  root.append(heading('My classes'), list);
   try {
     const classes = await api.classes();
     list.replaceChildren(
@@ -42,8 +42,8 @@ export async function home(root) {
 
 export async function classPage(root, scope, classId) {
   const { live, user } = scope;
-  const title = h('h1', { tabindex: -1 }, 'Class');
-  root.append(h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← My classes')), title);
+  const title = heading('Class');
+  root.append(back('#/', 'My classes'), title);
 
   try {
     const detail = await api.classDetail(classId);
@@ -216,7 +216,7 @@ export async function classPage(root, scope, classId) {
 /** Opened from the teacher's QR code: check in, then show the class. */
 export async function checkInLink(root, scope, classId, code) {
   const message = h('p', { role: 'status' }, 'Checking you in…');
-  root.append(h('h1', { tabindex: -1 }, 'Check in'), message);
+  root.append(heading('Check in'), message);
   try {
     const result = await api.checkIn(classId, code);
     notify(`Checked in: ${statusLabel(result.status)}.`);
