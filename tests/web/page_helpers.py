@@ -67,6 +67,20 @@ async def assert_fits(page: Page) -> None:
     assert overflow <= 0, f"the page is {overflow}px wider than the viewport"
 
 
+async def assert_in_reach(page: Page, target: Locator, what: str) -> None:
+    """`target` is on screen and nothing covers its middle, so a tap there reaches it."""
+    reach = await target.evaluate(
+        """(el) => {
+          const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          return { top: r.top, bottom: r.bottom, covered: !el.contains(hit) };
+        }"""
+    )
+    height = await page.evaluate("innerHeight")
+    assert reach["top"] >= 0 and reach["bottom"] <= height, f"{what} is off screen: {reach}"
+    assert not reach["covered"], f"something covers {what}"
+
+
 async def assert_accessible(page: Page, where: str) -> None:
     """axe-core finds no violation of any impact on the page as it is now."""
     if not await page.evaluate("typeof window.axe === 'object'"):

@@ -1,7 +1,7 @@
 // The app shell: login and signup, the live connection of the logged-in user, hash routing.
 
 import { api, onUnauthorized, token } from './api.js';
-import { busy, field, h, heading, notify, showError } from './dom.js';
+import { busy, clearErrors, field, h, heading, notify, showError } from './dom.js';
 import { Live } from './live.js';
 import * as student from './student.js';
 import { checkInLink } from './teacher/check-in-link.js';
@@ -42,6 +42,7 @@ function go(hash, { replace = false } = {}) {
 
 function render() {
   for (const done of leaving.splice(0)) done();
+  clearErrors();
   document.body.classList.remove('projecting');
   main.replaceChildren();
   const hash = location.hash || '#/';
@@ -180,9 +181,7 @@ async function begin(jwt, navigate = true) {
 }
 
 function logout(message) {
-  if (message) notify(message, { error: true });
   const unsent = live?.unsent().length ?? 0;
-  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
   live?.stop();
   live = null;
   user = null;
@@ -192,6 +191,9 @@ function logout(message) {
   }
   document.getElementById('account').hidden = true;
   go('#/login');
+  // Said once the login page is current, so that leaving the old page does not clear it.
+  if (message) notify(message, { error: true });
+  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
 }
 
 function showConnection(status) {
@@ -205,6 +207,7 @@ async function boot() {
   document.getElementById('logout').addEventListener('click', () => logout());
   addEventListener('hashchange', render);
   const saved = token.get();
+  let failure = null;
   if (saved) {
     try {
       await begin(saved, false);
@@ -213,10 +216,12 @@ async function boot() {
       user = null;
       live?.stop();
       live = null;
-      showError(error);
+      failure = error;
     }
   }
   render();
+  // Shown on the page render went to (the login page), so that leaving this one keeps it.
+  if (failure) showError(failure);
 }
 
 boot();

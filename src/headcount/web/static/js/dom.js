@@ -44,16 +44,32 @@ export function clock(iso) {
 }
 
 const MAX_ALERTS = 4;
+const NOTICE_MS = 6000;
 
-/** Say something in the message area: errors stay until dismissed, notices fade after a while. */
+/** Say something in the message area. Errors stay until dismissed or until the user leaves the
+ * page they belong to; a notice replaces the one before it and fades, so confirmations never
+ * pile up over the page. */
 export function notify(message, { error = false } = {}) {
   const area = document.getElementById(error ? 'alerts' : 'notices');
   const item = h('div', { class: error ? 'toast toast-error' : 'toast' }, h('p', {}, message));
   const dismiss = () => item.remove();
   item.append(h('button', { type: 'button', class: 'link', onclick: dismiss }, 'Dismiss'));
+  if (!error) {
+    area.replaceChildren(item);
+    setTimeout(dismiss, NOTICE_MS);
+    return;
+  }
+  item.dataset.page = location.hash;
+  for (const shown of area.children) if (shown.firstChild.textContent === message) shown.remove();
   area.append(item);
   while (area.children.length > MAX_ALERTS) area.firstElementChild.remove();
-  if (!error) setTimeout(dismiss, 6000);
+}
+
+/** On navigation: errors raised on another page no longer apply. */
+export function clearErrors() {
+  for (const item of [...document.getElementById('alerts').children]) {
+    if (item.dataset.page !== location.hash) item.remove();
+  }
 }
 
 export const showError = (error) => notify(error?.message ?? String(error), { error: true });

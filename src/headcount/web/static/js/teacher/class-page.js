@@ -2,7 +2,7 @@
 // and its history.
 
 import { api } from '../api.js';
-import { back, busy, field, h, heading, notify, plural, showError, when } from '../dom.js';
+import { back, busy, field, h, heading, plural, showError, when } from '../dom.js';
 import { historySection } from './history.js';
 
 export async function classPage(root, scope, classId) {
@@ -73,10 +73,25 @@ function studentsSection(classId, detail) {
     );
   };
   showEnrolled();
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'students-title' },
+    h('h2', { id: 'students-title' }, 'Students', count),
+    enrolled,
+    h('h3', {}, 'Add a student'),
+    ...studentSearch(classId, detail, showEnrolled),
+  );
+}
 
+const PAGE = 20;
+
+/** Search the school's students and add them. One status line says how many matched, or who
+ * was just added: each message replaces the one before, so nothing piles up over the list. */
+function studentSearch(classId, detail, showEnrolled) {
   const query = h('input', { type: 'search', name: 'q', autocomplete: 'off', maxlength: 254 });
-  const found = h('p', { class: 'muted', role: 'status' });
+  const said = h('p', { class: 'muted', role: 'status' });
   const results = h('ul', { class: 'results' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
   const form = h(
     'form',
     { class: 'inline-form', role: 'search' },
@@ -84,23 +99,42 @@ function studentsSection(classId, detail) {
     h('button', { type: 'submit' }, 'Search'),
   );
   let pending = null;
+  let listed = []; // the matches shown, in the server's order
+  let complete = true; // false while the server has more matches than are shown
 
-  async function search() {
+  function show() {
+    const inClass = new Set(detail.students.map((s) => s.id));
+    results.replaceChildren(...listed.map((s) => resultRow(s, inClass.has(s.id))));
+    more.hidden = complete;
+  }
+
+  function countLine() {
+    if (!complete) {
+      return `Showing the first ${listed.length} matches; more students match. Narrow the search, or show more.`;
+    }
+    return listed.length ? `${plural(listed.length, 'student')} found.` : 'No student matches.';
+  }
+
+  /** The first page of matches, or with `next` the page after those shown. One more than a
+   * page is asked for, so the count never claims that what is shown is all there is. */
+  async function search({ next = false } = {}) {
     clearTimeout(pending);
     const term = query.value.trim();
     if (!term) {
-      results.replaceChildren();
-      found.textContent = '';
+      listed = [];
+      complete = true;
+      show();
+      said.textContent = '';
       return;
     }
     try {
-      const students = await api.students(term);
+      const offset = next ? listed.length : 0;
+      const page = await api.students(term, { limit: PAGE + 1, offset });
       if (query.value.trim() !== term) return; // a newer search is on its way
-      const inClass = new Set(detail.students.map((s) => s.id));
-      found.textContent = students.length
-        ? `${plural(students.length, 'student')} found.`
-        : 'No student matches.';
-      results.replaceChildren(...students.map((s) => resultRow(s, inClass.has(s.id))));
+      listed = [...(next ? listed : []), ...page.slice(0, PAGE)];
+      complete = page.length <= PAGE;
+      show();
+      said.textContent = countLine();
     } catch (error) {
       showError(error);
     }
@@ -122,8 +156,8 @@ function studentsSection(classId, detail) {
       await api.addStudent(classId, s.id);
       detail.students = (await api.classDetail(classId)).students;
       showEnrolled();
-      notify(`${s.name} added to the class.`);
-      await search();
+      show();
+      said.textContent = `${s.name} added to the class.`;
     } catch (error) {
       showError(error);
     }
@@ -137,14 +171,6 @@ function studentsSection(classId, detail) {
     clearTimeout(pending);
     pending = setTimeout(search, 250);
   });
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'students-title' },
-    h('h2', { id: 'students-title' }, 'Students', count),
-    enrolled,
-    h('h3', {}, 'Add a student'),
-    form,
-    found,
-    results,
-  );
+  more.addEventListener('click', () => search({ next: true }));
+  return [form, said, results, more];
 }
