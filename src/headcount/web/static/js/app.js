@@ -3,7 +3,9 @@
 import { api, onUnauthorized, token } from './api.js';
 import { busy, clearErrors, field, h, heading, notify, showError } from './dom.js';
 import { Live } from './live.js';
-import * as student from './student.js';
+import { checkInLink as studentCheckInLink } from './student/check-in-link.js';
+import { classPage as studentClassPage } from './student/class-page.js';
+import { home as studentHome } from './student/home.js';
 import { checkInLink } from './teacher/check-in-link.js';
 import { classPage } from './teacher/class-page.js';
 import { home } from './teacher/home.js';
@@ -27,9 +29,9 @@ const ROUTES = {
     [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
   ],
   student: [
-    [/^#\/$/, student.home],
-    [/^#\/class\/([\w-]+)$/, student.classPage],
-    [/^#\/check-in\/([\w-]+)\/(\w+)$/, student.checkInLink],
+    [/^#\/$/, studentHome],
+    [/^#\/class\/([\w-]+)$/, studentClassPage],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, studentCheckInLink],
   ],
 };
 const PUBLIC = { '#/login': loginView, '#/signup': signupView };
