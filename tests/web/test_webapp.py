@@ -251,7 +251,8 @@ async def test_finish_with_confirmation_then_history_and_csv(web: Browsing, api:
     await finish.click()
     await dialog.get_by_role("button", name="Finish and save").click()
     await expect(page.locator(".summary")).to_contain_text(
-        "Attendance persisted. Present 1, absent 1, late 0, excused 0; 2 in all."
+        "The roll call is saved. Present 1, absent 1, late 0, excused 0: 2 students. "
+        "1 student not marked before finishing counted as absent."
     )
     await expect(mark_button(page, "Late", first)).to_be_disabled()
     await expect(status).to_have_text("The roll call has finished. Your status: Absent.")

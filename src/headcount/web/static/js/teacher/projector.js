@@ -62,8 +62,8 @@ export async function projector(root, scope, classId) {
     live.state(classId).then(
       (state) => {
         if (state === null) {
-          code.stop();
-          checkedIn.textContent = 'No roll call is running for this class.';
+          code.close('No roll call is running for this class.');
+          checkedIn.textContent = '';
         } else {
           server = { ...state.attendance };
           show();
@@ -89,9 +89,7 @@ export async function projector(root, scope, classId) {
   );
   scope.onLeave(
     live.on('DONE', (d) => {
-      if (!ours(d)) return;
-      code.stop();
-      checkedIn.textContent = 'The roll call has finished.';
+      if (ours(d)) code.close('The roll call has finished.');
     }),
   );
   sync();

@@ -1,20 +1,12 @@
-// The live roll call: the roster with a button per status, the counts, the marks not sent yet,
-// the check-in code beside it, and finishing.
+// The live roll call: the roster and its counts, the marks not sent yet, the check-in code beside
+// them, marking everyone left as present, and finishing.
 
 import { api } from '../api.js';
-import {
-  back,
-  clock,
-  h,
-  heading,
-  notify,
-  setText,
-  showError,
-  STATUSES,
-  statusLabel,
-} from '../dom.js';
+import { confirmDialog } from '../dialog.js';
+import { back, h, heading, notify, plural, setText, showError } from '../dom.js';
 import { isConnectionLost } from '../live.js';
 import { codePanel } from './code-panel.js';
+import { countsView, rosterView, unsentView } from './roster.js';
 
 export const ROSTER_KEY = 'headcount.roster.';
 
@@ -53,42 +45,39 @@ export async function rollCall(root, scope, classId) {
   title.textContent = `Roll call: ${detail.className}`;
   document.title = `${title.textContent} · Headcount`;
 
-  let running; // undefined until the server said; null once finished or none
-  let finished = null;
-  const rows = new Map();
+  let running; // undefined until the server said; then true, or null when none runs
+  let sessionId = null;
+  let finished = null; // DONE's counts, once the roll call has finished
 
-  const TALLY = ['present', 'absent', 'late', 'excused', 'unmarked'];
-  const tallies = Object.fromEntries(TALLY.map((k) => [k, h('dd', {}, '0')]));
-  const counts = h(
-    'dl',
-    { class: 'counts', 'aria-live': 'polite', 'aria-atomic': 'true' },
-    TALLY.map((k) =>
-      h(
-        'div',
-        { class: `count count-${k}` },
-        h('dt', {}, k === 'unmarked' ? 'Not marked' : statusLabel(k)),
-        tallies[k],
-      ),
-    ),
-  );
+  const nameOf = (id) => detail.students.find((s) => s.id === id)?.name ?? id;
+  const counts = countsView();
   const notice = h('p', { class: 'notice', role: 'status' });
-  const unsentList = h('ul', { class: 'plain-list' });
-  const unsentTitle = h('h2', {});
-  const unsent = h(
-    'section',
-    { class: 'unsent', hidden: true, 'aria-live': 'polite' },
-    unsentTitle,
-    h('p', {}, 'Saved in this browser; sent as soon as the connection is back.'),
-    unsentList,
-  );
-  const roster = h('ul', { class: 'roster', 'aria-label': 'Students' });
-  const finishButton = h('button', { type: 'button', class: 'danger' }, 'Finish roll call…');
-  const finishHint = h('p', { class: 'muted' });
+  const unsent = unsentView(nameOf);
+  const roster = rosterView((studentId, status) => {
+    live.mark(classId, studentId, status);
+    render();
+  });
   const summary = h('section', { class: 'card summary', hidden: true, tabindex: -1 });
+  const rest = h('button', { type: 'button', class: 'secondary' }, 'Mark the rest present…');
+  const finishButton = h('button', { type: 'button', class: 'danger' }, 'Finish roll call…');
+  const hint = h('p', { class: 'muted' });
+  const actions = h('div', { class: 'rollcall-actions' }, h('p', {}, rest, finishButton), hint);
   const code = codePanel(classId, false);
   scope.onLeave(code.stop);
+  const finishing = confirmDialog({
+    title: 'Finish the roll call?',
+    yes: 'Finish and save',
+    no: 'Keep marking',
+    danger: true,
+    confirm: () => finish(),
+  });
+  const marking = confirmDialog({
+    title: 'Mark the rest present?',
+    yes: 'Mark present',
+    no: 'Cancel',
+    confirm: () => markRest(),
+  });
 
-  const dialog = finishDialog(detail.className, () => finish());
   root.append(
     h(
       'div',
@@ -97,11 +86,11 @@ export async function rollCall(root, scope, classId) {
         'div',
         { class: 'rollcall-main' },
         summary,
-        counts,
+        counts.element,
         notice,
-        unsent,
-        roster,
-        h('div', { class: 'finish' }, finishButton, finishHint),
+        unsent.element,
+        roster.element,
+        actions,
       ),
       h(
         'aside',
@@ -114,69 +103,20 @@ export async function rollCall(root, scope, classId) {
         ),
       ),
     ),
-    dialog,
+    finishing.element,
+    marking.element,
   );
+  detail.students.forEach(roster.add);
 
-  function addRow(student) {
-    const status = h('span', { class: 'status' });
-    const buttons = STATUSES.map((s) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: `mark mark-${s}`,
-          'aria-pressed': 'false',
-          'aria-label': `${statusLabel(s)}: ${student.name}`,
-          onclick: () => tap(student.id, s),
-        },
-        statusLabel(s),
-      ),
-    );
-    const nameId = `name-${student.id}`;
-    const li = h(
-      'li',
-      { class: 'roster-row' },
-      h('div', { class: 'who' }, h('span', { class: 'name', id: nameId }, student.name), status),
-      h('div', { class: 'marks', role: 'group', 'aria-labelledby': nameId }, buttons),
-    );
-    rows.set(student.id, { li, status, buttons });
-    roster.append(li);
-  }
-  detail.students.forEach(addRow);
-
-  function tap(studentId, status) {
-    live.mark(classId, studentId, status);
-    render();
-  }
+  const unmarked = (shown) => roster.ids().filter((id) => !shown[id]);
 
   function render() {
     localStorage.setItem(saved, JSON.stringify({ detail, server }));
     const { shown, pending } = displayed(live, classId, server);
-    const tally = { present: 0, absent: 0, late: 0, excused: 0, unmarked: 0 };
     const closed = Boolean(finished) || running === null;
-    for (const [id, row] of rows) {
-      const status = shown[id] ?? null;
-      tally[status ?? 'unmarked'] += 1;
-      row.status.textContent = statusLabel(status) + (pending.has(id) ? ' (not sent yet)' : '');
-      row.li.dataset.status = status ?? 'none';
-      row.li.classList.toggle('pending', pending.has(id));
-      row.buttons.forEach((b, i) => {
-        b.setAttribute('aria-pressed', String(STATUSES[i] === status));
-        b.disabled = closed;
-      });
-    }
-    // Live regions are only touched when their words change, so nothing is announced twice.
-    for (const k of TALLY) setText(tallies[k], String(tally[k]));
+    counts.show(roster.show(shown, pending, closed));
     const mine = live.unsent(classId);
-    unsent.hidden = mine.length === 0;
-    setText(unsentTitle, `Not sent yet (${mine.length})`);
-    const lines = mine.map((e) => {
-      const who = detail.students.find((s) => s.id === e.studentId)?.name ?? e.studentId;
-      return `${who}: ${statusLabel(e.status)}, tapped at ${clock(e.markedAt)}`;
-    });
-    if (lines.join('\n') !== [...unsentList.children].map((li) => li.textContent).join('\n')) {
-      unsentList.replaceChildren(...lines.map((line) => h('li', {}, line)));
-    }
+    unsent.show(mine);
     let words = '';
     if (finished) words = '';
     else if (running === null) words = 'No roll call is running for this class.';
@@ -185,22 +125,25 @@ export async function rollCall(root, scope, classId) {
     else if (live.status === 'connecting')
       words = 'Connecting to the server… Marks are kept on this device until they are sent.';
     setText(notice, words);
-    finishButton.hidden = closed;
+    actions.hidden = closed;
+    rest.disabled = unmarked(shown).length === 0;
     finishButton.disabled = live.status !== 'online' || mine.length > 0 || running === undefined;
-    if (closed || !finishButton.disabled) finishHint.textContent = '';
-    else if (live.status !== 'online') finishHint.textContent = 'Finishing needs a connection.';
-    else if (mine.length) finishHint.textContent = 'Finishing waits until every mark is sent.';
-    else finishHint.textContent = 'Waiting for the server…';
+    if (closed || !finishButton.disabled) words = '';
+    else if (live.status !== 'online') words = 'Finishing needs a connection.';
+    else if (mine.length) words = 'Finishing waits until every mark is sent.';
+    else words = 'Waiting for the server…';
+    setText(hint, words);
   }
 
   function applyState(state) {
     if (state === null) {
       running = null;
-      code.stop();
+      code.close('No roll call is running, so there is no code.');
     } else {
       running = true;
+      sessionId = state.sessionId;
       server = { ...state.attendance };
-      if (Object.keys(server).some((id) => !rows.has(id))) refreshStudents();
+      if (Object.keys(server).some((id) => !roster.has(id))) refreshStudents();
     }
     render();
   }
@@ -208,35 +151,66 @@ export async function rollCall(root, scope, classId) {
   async function refreshStudents() {
     try {
       detail.students = (await api.classDetail(classId)).students;
-      detail.students.filter((s) => !rows.has(s.id)).forEach(addRow);
+      detail.students.filter((s) => !roster.has(s.id)).forEach(roster.add);
       render();
     } catch (error) {
       showError(error);
     }
   }
 
-  function showSummary(data) {
+  /** Everyone not marked yet becomes present, through the outbox like any tap. */
+  function markRest() {
+    for (const id of unmarked(displayed(live, classId, server).shown)) {
+      live.mark(classId, id, 'present');
+    }
+    render();
+  }
+
+  /** DONE: show what was stored, which is what DONE did to the roster we know. */
+  function showFinished(data) {
+    const left = unmarked(server).length;
     finished = data;
-    code.stop();
+    code.close('The roll call has finished.');
+    // DONE marks every student still unmarked absent, in the same transaction.
+    for (const id of roster.ids()) server[id] ??= 'absent';
     summary.hidden = false;
     summary.replaceChildren(
       h('h2', {}, 'Roll call finished'),
       h(
         'p',
         {},
-        `${data.message}. Present ${data.present}, absent ${data.absent}, late ${data.late}, ` +
-          `excused ${data.excused}; ${data.total} in all.`,
+        `The roll call is saved. Present ${data.present}, absent ${data.absent}, ` +
+          `late ${data.late}, excused ${data.excused}: ${plural(data.total, 'student')}.` +
+          (left
+            ? ` ${plural(left, 'student')} not marked before finishing counted as absent.`
+            : ''),
       ),
       h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
     );
     render();
     summary.focus();
+    loadStored();
+  }
+
+  /** The statuses as stored, from the attendance matrix, in case a broadcast never arrived. */
+  async function loadStored() {
+    try {
+      const matrix = await api.matrix(classId);
+      const ids = matrix.sessions.map((s) => s.sessionId);
+      const column = sessionId ? ids.indexOf(sessionId) : ids.length - 1;
+      if (column < 0 || !scope.alive()) return;
+      for (const s of matrix.students) server[s.id] = s.statuses[column];
+      render();
+    } catch (error) {
+      showError(error);
+    }
   }
 
   async function finish() {
     finishButton.disabled = true;
     try {
-      showSummary(await live.finish(classId));
+      const data = await live.finish(classId);
+      if (!finished) showFinished(data); // the DONE broadcast may have shown it already
     } catch (error) {
       const dropped = new Error('Not finished: the connection dropped. Try again.');
       showError(isConnectionLost(error) ? dropped : error);
@@ -244,49 +218,38 @@ export async function rollCall(root, scope, classId) {
     }
   }
 
-  finishButton.addEventListener('click', () => dialog.showModal());
+  finishButton.addEventListener('click', () =>
+    finishing.ask(
+      `Students of ${detail.className} who are not marked yet will be marked absent, and the ` +
+        'roll call is saved. This cannot be undone.',
+    ),
+  );
+  rest.addEventListener('click', () => {
+    const n = unmarked(displayed(live, classId, server).shown).length;
+    marking.ask(
+      `${plural(n, 'student')} not marked yet will be marked present. ` +
+        'Students already marked keep their status.',
+    );
+  });
 
   const sync = () => {
-    if (!live.isOpen()) return;
+    if (!live.isOpen() || finished) return;
     live.state(classId).then(applyState, (error) => isConnectionLost(error) || showError(error));
   };
   const ours = (data) => data.classId === classId;
   scope.onLeave(live.on('open', sync));
   scope.onLeave(live.on('status', render));
   scope.onLeave(live.on('outbox', render));
-  scope.onLeave(live.on('SESSION_STATE', (d) => ours(d) && applyState(d)));
+  scope.onLeave(live.on('SESSION_STATE', (d) => ours(d) && !finished && applyState(d)));
   scope.onLeave(
     live.on('ATTENDANCE_MARKED', (d) => {
       if (!ours(d)) return;
       server[d.studentId] = d.status;
-      if (!rows.has(d.studentId)) refreshStudents();
+      if (!roster.has(d.studentId)) refreshStudents();
       render();
     }),
   );
-  scope.onLeave(live.on('DONE', (d) => ours(d) && !finished && showSummary(d)));
+  scope.onLeave(live.on('DONE', (d) => ours(d) && !finished && showFinished(d)));
   render();
   sync();
-}
-
-function finishDialog(className, confirm) {
-  const dialog = h(
-    'dialog',
-    { 'aria-labelledby': 'finish-title' },
-    h('h2', { id: 'finish-title' }, 'Finish the roll call?'),
-    h(
-      'p',
-      {},
-      `Students of ${className} who are not marked yet will be marked absent, and the roll call ` +
-        'is saved. This cannot be undone.',
-    ),
-  );
-  const yes = h('button', { type: 'button', class: 'danger' }, 'Finish and save');
-  const no = h('button', { type: 'button', class: 'secondary' }, 'Keep marking');
-  yes.addEventListener('click', () => {
-    dialog.close();
-    confirm();
-  });
-  no.addEventListener('click', () => dialog.close());
-  dialog.append(h('div', { class: 'actions' }, no, yes));
-  return dialog;
 }
