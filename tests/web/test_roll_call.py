@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.support.client import Api
 from tests.web.conftest import PHONE, Browsing
 from tests.web.page_helpers import (
+    assert_accessible,
     assert_in_reach,
     count,
     expect,
@@ -73,6 +74,7 @@ async def test_on_a_phone_counts_and_finish_stay_in_reach_and_the_rest_can_be_ma
         await assert_in_reach(page, rest, "Mark the rest present")
         await assert_in_reach(page, row(page, student), student.name)
         await page.screenshot(path=shots / f"roster-phone-at-{at + 1}.png")
+    await assert_accessible(page, "roll call on a phone, scrolled")
 
     await mark_button(page, "Late", students[3]).click()
     await mark_button(page, "Absent", students[7]).click()
@@ -126,6 +128,7 @@ async def test_self_check_in_off_is_said_plainly_not_as_a_fault(web: Browsing, a
     await expect(page.locator(".code-digits")).to_be_hidden()
     await expect(page.locator(".qr")).to_have_count(0)
     await expect(page.locator("#alerts .toast")).to_have_count(0)
+    await assert_accessible(page, "roll call with self check-in off")
     await page.get_by_role("link", name="Projector view").click()
     await expect(page.locator(".code-note")).to_have_text(
         "Self check-in is off for this roll call: the teacher marks each student."
@@ -144,6 +147,7 @@ async def test_self_check_in_off_is_said_plainly_not_as_a_fault(web: Browsing, a
     )
     await expect(code).to_be_hidden()
     await expect(student.locator("#alerts .toast")).to_have_count(0)
+    await assert_accessible(student, "student: self check-in off")
     await page.get_by_role("link", name="Back to the roll call").click()
     await mark_button(page, "Present", ada).click()
     await expect(status).to_have_text("Roll call running. Your status: Present.")
