@@ -69,3 +69,13 @@ async def test_errors_are_cleared_when_leaving_their_page(web: Browsing, api: Ap
     await page.reload()
     await expect(heading(page)).to_have_text("Log in")
     await expect(alerts).to_have_text(re.compile("Unauthorized"))
+
+    # The same error twice is said once.
+    await page.get_by_label("Email").fill("nobody@school.example.com")
+    await page.get_by_label("Password").fill("wrong-pass")
+    log_in = page.get_by_role("button", name="Log in")
+    for _ in range(2):
+        await log_in.click()
+        await expect(log_in).to_be_enabled()  # disabled until the answer has been shown
+    await expect(alerts.filter(has_text="Invalid email or password")).to_have_count(1)
+    await expect(alerts).to_have_count(2)

@@ -60,7 +60,9 @@ export function notify(message, { error = false } = {}) {
     return;
   }
   item.dataset.page = location.hash;
-  for (const shown of area.children) if (shown.firstChild.textContent === message) shown.remove();
+  for (const shown of [...area.children]) {
+    if (shown.firstChild.textContent === message) shown.remove(); // said once, at the bottom
+  }
   area.append(item);
   while (area.children.length > MAX_ALERTS) area.firstElementChild.remove();
 }
