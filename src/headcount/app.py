@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from headcount import logs
 from headcount.http import errors, openapi
 from headcount.http.edge import Edge
-from headcount.http.routes import attendance, auth, cache, classes, health, metrics, pages
+from headcount.http.routes import attendance, auth, cache, classes, docs, health, metrics, pages
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
 from headcount.services import Services
@@ -59,14 +59,17 @@ def create_api(services: Services) -> FastAPI:
         summary="Live attendance: roll calls over WebSocket, every mark stored durably.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # our own /docs (routes/docs.py): FastAPI's loads Swagger UI from a CDN
+        redoc_url=None,  # ReDoc would need a CDN too; /docs shows the same document
     )
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
     errors.install(app)
-    routers = (auth, classes, attendance, cache, health, metrics, pages)
+    routers = (auth, classes, attendance, cache, health, metrics, pages, docs)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")
+    app.mount(docs.SWAGGER_UI_PATH, pages.Assets(directory=docs.SWAGGER_UI), name="swagger-ui")
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin,

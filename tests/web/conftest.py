@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 800}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")

@@ -5,88 +5,36 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 import re
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.support.client import Account, Api
+from tests.support.client import Api
 from tests.support.server import ServerProcess
 from tests.web.conftest import DESKTOP, PHONE, Browsing, browsing
-
-try:
-    from playwright.async_api import expect
-except ImportError:  # the `browser` fixture skips, or fails when required, and says why
-    expect = None
+from tests.web.page_helpers import (
+    assert_fits,
+    assert_labelled,
+    count,
+    current_code,
+    expect,
+    heading,
+    mark_button,
+    outbox,
+    row,
+    server_state,
+    tag,
+)
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Page
+    from playwright.async_api import Browser
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
-  .filter((el) => el.type !== 'hidden')
-  .filter((el) => !(el.labels?.length || el.getAttribute('aria-label')
-    || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
-  .map((el) => el.outerHTML)"""
-
-
-def tag() -> str:
-    return uuid.uuid4().hex[:6]
-
-
-def heading(page: Page) -> Any:
-    return page.get_by_role("heading", level=1)
-
-
-def count(page: Page, key: str) -> Any:
-    return page.locator(f".count-{key} dd")
-
-
-def row(page: Page, student: Account) -> Any:
-    return page.locator(".roster-row").filter(has=page.get_by_text(student.name, exact=True))
-
-
-def mark_button(page: Page, status: str, student: Account) -> Any:
-    return page.get_by_role("button", name=f"{status}: {student.name}", exact=True)
-
-
-async def current_code(page: Page) -> str:
-    digits = page.locator(".code-digits")
-    await expect(digits).to_have_text(re.compile(r"^\d{6}$"))
-    return str(await digits.text_content())
-
-
-async def assert_labelled(page: Page) -> None:
-    """Every form control and button has an accessible name."""
-    assert await page.evaluate(UNLABELLED) == []
-
-
-async def assert_fits(page: Page) -> None:
-    """Nothing sticks out sideways (no horizontal scrolling)."""
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the viewport"
-
-
-async def server_state(api: Api, teacher: Account, class_id: str) -> dict[str, Any]:
-    async with await api.ws(teacher) as socket:
-        await socket.send("SESSION_STATE", {"classId": class_id})
-        while True:
-            message = await socket.receive()
-            if message["event"] == "SESSION_STATE":
-                return dict(message["data"])
-
-
-async def outbox(page: Page) -> list[dict[str, Any]]:
-    raw = await page.evaluate(
-        "Object.keys(localStorage).filter((k) => k.startsWith('headcount.outbox.'))"
-        ".map((k) => localStorage.getItem(k))"
-    )
-    return [entry for text in raw for entry in json.loads(text)]
 
 
 async def test_signup_login_logout_and_errors_in_words(web: Browsing, api: Api) -> None:
@@ -304,7 +252,8 @@ async def test_finish_with_confirmation_then_history_and_csv(web: Browsing, api:
     await finish.click()
     await dialog.get_by_role("button", name="Finish and save").click()
     await expect(page.locator(".summary")).to_contain_text(
-        "Attendance persisted. Present 1, absent 1, late 0, excused 0; 2 in all."
+        "The roll call is saved. Present 1, absent 1, late 0, excused 0: 2 students. "
+        "1 student not marked before finishing counted as absent."
     )
     await expect(mark_button(page, "Late", first)).to_be_disabled()
     await expect(status).to_have_text("The roll call has finished. Your status: Absent.")

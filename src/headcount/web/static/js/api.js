@@ -72,7 +72,7 @@ export const api = {
   createClass: (className) => post('/class', { className }),
   classDetail: (classId) => get(`/class/${id(classId)}`),
   addStudent: (classId, studentId) => post(`/class/${id(classId)}/add-student`, { studentId }),
-  students: (q, limit = 20) => get('/students', { q, limit }),
+  students: (q, { limit, offset } = {}) => get('/students', { q, limit, offset }),
 
   start: (classId, { lateAfterMinutes, checkIn }) =>
     post('/attendance/start', { classId, lateAfterMinutes, checkIn }),

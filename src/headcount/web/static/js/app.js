@@ -1,10 +1,16 @@
 // The app shell: login and signup, the live connection of the logged-in user, hash routing.
 
 import { api, onUnauthorized, token } from './api.js';
-import { busy, field, h, notify, showError } from './dom.js';
+import { busy, clearErrors, field, h, heading, notify, showError } from './dom.js';
 import { Live } from './live.js';
-import * as student from './student.js';
-import * as teacher from './teacher.js';
+import { checkInLink as studentCheckInLink } from './student/check-in-link.js';
+import { classPage as studentClassPage } from './student/class-page.js';
+import { home as studentHome } from './student/home.js';
+import { checkInLink } from './teacher/check-in-link.js';
+import { classPage } from './teacher/class-page.js';
+import { home } from './teacher/home.js';
+import { projector } from './teacher/projector.js';
+import { rollCall, ROSTER_KEY } from './teacher/roll-call.js';
 
 const main = document.getElementById('main');
 const AFTER_LOGIN = 'headcount.after-login';
@@ -16,16 +22,16 @@ let leaving = [];
 
 const ROUTES = {
   teacher: [
-    [/^#\/$/, teacher.home],
-    [/^#\/class\/([\w-]+)$/, teacher.classPage],
-    [/^#\/class\/([\w-]+)\/roll$/, teacher.rollCall],
-    [/^#\/class\/([\w-]+)\/projector$/, teacher.projector],
-    [/^#\/check-in\/([\w-]+)\/(\w+)$/, teacher.checkInLink],
+    [/^#\/$/, home],
+    [/^#\/class\/([\w-]+)$/, classPage],
+    [/^#\/class\/([\w-]+)\/roll$/, rollCall],
+    [/^#\/class\/([\w-]+)\/projector$/, projector],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
   ],
   student: [
-    [/^#\/$/, student.home],
-    [/^#\/class\/([\w-]+)$/, student.classPage],
-    [/^#\/check-in\/([\w-]+)\/(\w+)$/, student.checkInLink],
+    [/^#\/$/, studentHome],
+    [/^#\/class\/([\w-]+)$/, studentClassPage],
+    [/^#\/check-in\/([\w-]+)\/(\w+)$/, studentCheckInLink],
   ],
 };
 const PUBLIC = { '#/login': loginView, '#/signup': signupView };
@@ -38,6 +44,7 @@ function go(hash, { replace = false } = {}) {
 
 function render() {
   for (const done of leaving.splice(0)) done();
+  clearErrors();
   document.body.classList.remove('projecting');
   main.replaceChildren();
   const hash = location.hash || '#/';
@@ -73,10 +80,7 @@ function show(view, params) {
 }
 
 function notFound(root) {
-  root.append(
-    h('h1', { tabindex: -1 }, 'Page not found'),
-    h('p', {}, h('a', { href: '#/' }, 'Back to my classes')),
-  );
+  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to my classes')));
 }
 
 // ---- accounts ---------------------------------------------------------------------------------
@@ -179,18 +183,19 @@ async function begin(jwt, navigate = true) {
 }
 
 function logout(message) {
-  if (message) notify(message, { error: true });
   const unsent = live?.unsent().length ?? 0;
-  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
   live?.stop();
   live = null;
   user = null;
   token.clear();
   for (const key of Object.keys(localStorage)) {
-    if (key.startsWith(teacher.ROSTER_KEY)) localStorage.removeItem(key);
+    if (key.startsWith(ROSTER_KEY)) localStorage.removeItem(key);
   }
   document.getElementById('account').hidden = true;
   go('#/login');
+  // Said once the login page is current, so that leaving the old page does not clear it.
+  if (message) notify(message, { error: true });
+  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
 }
 
 function showConnection(status) {
@@ -204,6 +209,7 @@ async function boot() {
   document.getElementById('logout').addEventListener('click', () => logout());
   addEventListener('hashchange', render);
   const saved = token.get();
+  let failure = null;
   if (saved) {
     try {
       await begin(saved, false);
@@ -212,10 +218,12 @@ async function boot() {
       user = null;
       live?.stop();
       live = null;
-      showError(error);
+      failure = error;
     }
   }
   render();
+  // Shown on the page render went to (the login page), so that leaving this one keeps it.
+  if (failure) showError(failure);
 }
 
 boot();

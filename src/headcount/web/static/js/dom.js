@@ -15,6 +15,19 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
+/** A view's <h1>: the app moves focus to it on navigation, so it takes focus. */
+export const heading = (text) => h('h1', { tabindex: -1 }, text);
+
+/** The link back up, above a view's heading. */
+export const back = (href, text) => h('p', { class: 'crumbs' }, h('a', { href }, `← ${text}`));
+
+/** Change a live region's words only when they differ, so nothing is announced twice. */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export const STATUSES = ['present', 'absent', 'late', 'excused'];
 
 export function statusLabel(status) {
@@ -31,16 +44,34 @@ export function clock(iso) {
 }
 
 const MAX_ALERTS = 4;
+const NOTICE_MS = 6000;
 
-/** Say something in the message area: errors stay until dismissed, notices fade after a while. */
+/** Say something in the message area. Errors stay until dismissed or until the user leaves the
+ * page they belong to; a notice replaces the one before it and fades, so confirmations never
+ * pile up over the page. */
 export function notify(message, { error = false } = {}) {
   const area = document.getElementById(error ? 'alerts' : 'notices');
   const item = h('div', { class: error ? 'toast toast-error' : 'toast' }, h('p', {}, message));
   const dismiss = () => item.remove();
   item.append(h('button', { type: 'button', class: 'link', onclick: dismiss }, 'Dismiss'));
+  if (!error) {
+    area.replaceChildren(item);
+    setTimeout(dismiss, NOTICE_MS);
+    return;
+  }
+  item.dataset.page = location.hash;
+  for (const shown of [...area.children]) {
+    if (shown.firstChild.textContent === message) shown.remove(); // said once, at the bottom
+  }
   area.append(item);
   while (area.children.length > MAX_ALERTS) area.firstElementChild.remove();
-  if (!error) setTimeout(dismiss, 6000);
+}
+
+/** On navigation: errors raised on another page no longer apply. */
+export function clearErrors() {
+  for (const item of [...document.getElementById('alerts').children]) {
+    if (item.dataset.page !== location.hash) item.remove();
+  }
 }
 
 export const showError = (error) => notify(error?.message ?? String(error), { error: true });

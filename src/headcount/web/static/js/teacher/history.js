@@ -1,0 +1,143 @@
+// A class's history: its roll calls, the attendance matrix of the finished ones, and the CSV.
+
+import { api } from '../api.js';
+import { h, showError, statusLabel, when } from '../dom.js';
+
+function tableRegion(label, table) {
+  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: 0 }, table);
+}
+
+export function historySection(classId, detail) {
+  const sessions = h('div', { 'aria-busy': 'true' });
+  const matrix = h('div', { 'aria-busy': 'true' });
+  const download = h('button', { type: 'button', class: 'secondary' }, 'Download CSV');
+  download.addEventListener('click', async () => {
+    download.disabled = true;
+    try {
+      const blob = await api.csv(classId);
+      const url = URL.createObjectURL(blob);
+      const safe = detail.className.replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '') || 'class';
+      const link = h('a', { href: url, download: `attendance-${safe}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (error) {
+      showError(error);
+    } finally {
+      download.disabled = false;
+    }
+  });
+
+  api
+    .sessions(classId)
+    .then((rows) => {
+      sessions.replaceChildren(
+        ...(rows.length
+          ? [
+              h('p', { class: 'table-note' }, 'Newest first.'),
+              tableRegion('Roll calls', sessionsTable(rows)),
+            ]
+          : [h('p', { class: 'empty' }, 'No roll calls yet.')]),
+      );
+    })
+    .catch(showError)
+    .finally(() => sessions.removeAttribute('aria-busy'));
+  api
+    .matrix(classId)
+    .then((data) => {
+      matrix.replaceChildren(
+        ...(data.sessions.length
+          ? [
+              h(
+                'p',
+                { class: 'table-note' },
+                'Finished roll calls, oldest first. Rate: present or late, out of the roll calls ' +
+                  'with a status.',
+              ),
+              tableRegion('Attendance by student', matrixTable(data)),
+            ]
+          : [h('p', { class: 'empty' }, 'Nothing yet: this covers finished roll calls.')]),
+      );
+    })
+    .catch(showError)
+    .finally(() => matrix.removeAttribute('aria-busy'));
+
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'history-title' },
+    h('h2', { id: 'history-title' }, 'History'),
+    h('h3', {}, 'Roll calls'),
+    sessions,
+    h('div', { class: 'row-between' }, h('h3', {}, 'Attendance by student'), download),
+    matrix,
+  );
+}
+
+function sessionsTable(rows) {
+  const cols = ['present', 'absent', 'late', 'excused', 'total'];
+  return h(
+    'table',
+    {},
+    h('caption', {}, 'Roll calls, newest first'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Started'),
+        h('th', { scope: 'col' }, 'Ended'),
+        cols.map((c) => h('th', { scope: 'col', class: 'num' }, statusLabel(c))),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, when(r.startedAt)),
+          h('td', {}, r.endedAt ? when(r.endedAt) : 'running'),
+          cols.map((c) => h('td', { class: 'num' }, String(r[c]))),
+        ),
+      ),
+    ),
+  );
+}
+
+function matrixTable({ sessions, students }) {
+  const rate = (r) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+  return h(
+    'table',
+    {},
+    h('caption', {}, 'Attendance by student'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Student'),
+        sessions.map((s) => h('th', { scope: 'col' }, when(s.startedAt))),
+        h('th', { scope: 'col', class: 'num' }, 'Rate'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      students.map((s) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, s.name),
+          s.statuses.map((st) =>
+            h('td', { class: st ? `st st-${st}` : 'st' }, st ? statusLabel(st) : '—'),
+          ),
+          h('td', { class: 'num' }, rate(s.rate)),
+        ),
+      ),
+    ),
+  );
+}
