@@ -51,7 +51,7 @@ async def student_token() -> str:
     services = Services.build(load_settings())
     try:
         data = SignupInput(name="S", email="s@example.com", password="secret1", role="student")
-        student = await services.accounts.signup(data)
+        student = await services.accounts.signup(data, None)
         return services.tokens.issue(uuid.UUID(student["id"]), "student")
     finally:
         await services.close()

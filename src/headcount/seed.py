@@ -21,7 +21,8 @@ async def seed_demo(settings: Settings, students: int, password: str) -> list[st
                 email=f"teacher-{tag}@demo.headcount",
                 password=password,
                 role="teacher",
-            )
+            ),
+            None,
         )
         owner = Principal(uuid.UUID(teacher["id"]), "teacher")
         created = await services.classes.create(owner, f"Demo class {tag}")
@@ -36,7 +37,8 @@ async def seed_demo(settings: Settings, students: int, password: str) -> list[st
                     email=f"student{number}-{tag}@demo.headcount",
                     password=password,
                     role="student",
-                )
+                ),
+                None,
             )
             await services.classes.add_student(owner, created["id"], uuid.UUID(student["id"]))
             lines.append(f"student  {student['email']}  password={password}")

@@ -15,13 +15,13 @@ from headcount.domain.classes import Classes
 from headcount.domain.history import History
 from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
+from headcount.domain.throttle import Throttle
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
 from headcount.fanout.redis_bus import RedisBus
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
 from headcount.store.database import Database
-from headcount.throttle import Throttle
 
 
 @dataclass
@@ -36,7 +36,6 @@ class Services:
     sessions: Sessions
     records: Records
     history: History
-    throttle: Throttle
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -52,8 +51,14 @@ class Services:
             settings.max_sockets_per_user,
         )
         records = Records(db, cache, settings.redis_ttl)
-        throttle = Throttle(settings)
-        accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens)
+        throttle = Throttle(
+            redis_url,
+            signups=settings.rate_limit_signup,
+            login_email=settings.rate_limit_login_email,
+            login_address=settings.rate_limit_login_address,
+            wrong_codes=settings.rate_limit_checkin_code,
+        )
+        accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens, throttle)
         return cls(
             settings=settings,
             db=db,
@@ -65,7 +70,6 @@ class Services:
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
-            throttle=throttle,
         )
 
     async def start(self) -> None:

@@ -155,6 +155,14 @@ async def test_guessing_codes_is_limited(api: Api) -> None:
     assert (await check_in(api, other, class_id, code)).status_code == 200
 
 
+async def test_concurrent_code_guesses_cannot_pass_the_limit(api: Api) -> None:
+    """Each guess is counted before it is compared: 40 at once get at most 5 comparisons."""
+    _, class_id, (student,) = await roll_call(api)
+    guesses = [check_in(api, student, class_id, f"{n:06d}") for n in range(40)]
+    responses = await asyncio.gather(*guesses)
+    assert sum(response.status_code != 429 for response in responses) <= 5
+
+
 async def test_replays_in_any_order_converge_on_the_newest(api: Api) -> None:
     teacher, class_id, (student,) = await roll_call(api)
     base = datetime.now(UTC) - timedelta(minutes=10)

@@ -17,11 +17,10 @@ from headcount.domain.history import History
 from headcount.domain.inputs import SignupInput
 from headcount.domain.records import Records
 from headcount.domain.sessions import Sessions
+from headcount.domain.throttle import Throttle
 from headcount.security import Passwords, Principal, Tokens
-from headcount.settings import load_settings
 from headcount.store import migrate
 from headcount.store.database import Database
-from headcount.throttle import Throttle
 from tests.support.backends import Backend
 
 
@@ -47,7 +46,8 @@ class Domain:
         view = await self.accounts.signup(
             SignupInput(
                 name=role, email=f"{uuid.uuid4().hex}@d.example.com", password="secret", role=role
-            )
+            ),
+            None,
         )
         return Principal(uuid.UUID(view["id"]), view["role"])  # type: ignore[arg-type]
 
@@ -66,7 +66,14 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
     await asyncio.to_thread(migrate.upgrade, fresh_backend.database_url)
     database = Database(fresh_backend.database_url)
     recorder = Recorder()
-    accounts = Accounts(database, Passwords(4), Tokens("k" * 32, 3600))
+    throttle = Throttle(
+        None,
+        signups="5/minute",
+        login_email="5/minute",
+        login_address="5/minute",
+        wrong_codes="5/minute",
+    )
+    accounts = Accounts(database, Passwords(4), Tokens("k" * 32, 3600), throttle)
     try:
         yield Domain(
             accounts=accounts,
@@ -75,7 +82,7 @@ async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
                 database,
                 recorder,
                 Records(database, MemoryCache(), 3600),
-                Throttle(load_settings(jwt_secret="k" * 32)),
+                throttle,
             ),
             history=History(database, excused_counts_against_rate=True),
             recorder=recorder,

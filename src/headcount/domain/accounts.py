@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from headcount import clock
 from headcount.domain import errors
 from headcount.domain.inputs import SignupInput
+from headcount.domain.throttle import Throttle
 from headcount.domain.views import UserView
 from headcount.memo import Memo
 from headcount.security import Passwords, Principal, Tokens
@@ -32,13 +33,20 @@ def _view(row: Any) -> UserView:
 
 
 class Accounts:
-    def __init__(self, db: Database, passwords: Passwords, tokens: Tokens) -> None:
+    def __init__(
+        self, db: Database, passwords: Passwords, tokens: Tokens, throttle: Throttle
+    ) -> None:
         self.db = db
         self.passwords = passwords
         self.tokens = tokens
+        self.throttle = throttle
         self._seen: Memo[uuid.UUID, UserView] = Memo(SEEN_LIMIT)
 
-    async def signup(self, data: SignupInput) -> UserView:
+    async def signup(self, data: SignupInput, address: str | None) -> UserView:
+        """A new account; `address` is the caller's, counted against the sign-up limit (None
+        for a command run on the server itself)."""
+        if address is not None:
+            await self.throttle.signup(address)
         async with self.db.read() as conn:
             if await conn.scalar(select(User.id).where(User.email == data.email)) is not None:
                 raise errors.email_exists()
@@ -61,12 +69,15 @@ class Accounts:
             raise errors.email_exists() from None
         return UserView(id=str(user_id), name=data.name, email=data.email, role=data.role)
 
-    async def authenticate(self, email: str, password: str) -> tuple[str, UserView]:
-        """A token for valid credentials; the same refusal, at the same cost, for any miss."""
-        rows = await self.db.fetch(_BY_EMAIL, email=email.strip().lower())
-        row = rows[0] if rows else None
-        if not await self.passwords.verify(password, row["password_hash"] if row else None):
-            raise errors.bad_credentials()
+    async def login(self, email: str, password: str, address: str) -> tuple[str, UserView]:
+        """A token for valid credentials; the same refusal, at the same cost, for any miss.
+        Failures count against the guessing limits of the email and of `address`."""
+        email = email.strip().lower()
+        async with self.throttle.login(email, address):
+            rows = await self.db.fetch(_BY_EMAIL, email=email)
+            row = rows[0] if rows else None
+            if not await self.passwords.verify(password, row["password_hash"] if row else None):
+                raise errors.bad_credentials()
         assert row is not None
         return self.tokens.issue(row["id"], row["role"]), _view(row)
 

@@ -26,6 +26,7 @@ from headcount.domain.live import (
 )
 from headcount.domain.marking import CHECK_IN, Mark, Outcome, record
 from headcount.domain.records import Records
+from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
     CachedValue,
     CheckInCode,
@@ -44,7 +45,6 @@ from headcount.store.tables import (
     Enrollment,
     Timestamp,
 )
-from headcount.throttle import Throttle
 
 NOT_YET_UPDATED = "not yet updated"
 DONE_SOURCE = "done"
@@ -147,11 +147,10 @@ class Sessions:
             session = await resolve(conn, student, class_id)
         if not session.checkin_open or session.checkin_secret is None:
             raise errors.check_in_closed()
-        await self.throttle.before_code(student.user_id)
         now = clock.now()
-        if not checkin.accepts(session.checkin_secret, code, now):
-            await self.throttle.wrong_code(student.user_id)
-            raise errors.invalid_code()
+        async with self.throttle.code(student.user_id):
+            if not checkin.accepts(session.checkin_secret, code, now):
+                raise errors.invalid_code()
         mark = Mark(student.user_id, session.status_of_check_in(now), student.user_id, CHECK_IN)
         _, outcome = await self._apply(student, session.class_id, mark, None)
         return StatusView(classId=str(session.class_id), status=outcome.status)

@@ -15,7 +15,6 @@ from headcount.domain.views import UserView
 from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body, validated
 from headcount.http.envelope import JSONResponse, ok
 from headcount.http.schemas import Success, failures
-from headcount.services import Services
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -34,19 +33,6 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _authenticate(
-    services: Services, request: Request, email: str, password: str
-) -> tuple[str, UserView]:
-    """Log-in, counting failures per email and per address against the guessing limits."""
-    email, address = email.strip().lower(), _address(request)
-    await services.throttle.before_login(email, address)
-    try:
-        return await services.accounts.authenticate(email, password)
-    except DomainError:
-        await services.throttle.failed_login(email, address)
-        raise
-
-
 @router.post(
     "/signup",
     status_code=201,
@@ -59,8 +45,7 @@ async def signup(
     request: Request,
     body: Annotated[SignupInput, Depends(json_body(SignupInput))],
 ) -> Response:
-    await services.throttle.signup(_address(request))
-    return ok(await services.accounts.signup(body), 201)
+    return ok(await services.accounts.signup(body, _address(request)), 201)
 
 
 @router.post(
@@ -74,7 +59,7 @@ async def login(
     request: Request,
     body: Annotated[LoginInput, Depends(json_body(LoginInput))],
 ) -> Response:
-    token, _ = await _authenticate(services, request, body.email, body.password)
+    token, _ = await services.accounts.login(body.email, body.password, _address(request))
     return ok({"token": token})
 
 
@@ -113,5 +98,7 @@ async def token(services: ServicesDep, request: Request) -> Response:
         raise
     except Exception:
         raise errors.invalid_schema() from None
-    access_token, user = await _authenticate(services, request, form.username, form.password)
+    access_token, user = await services.accounts.login(
+        form.username, form.password, _address(request)
+    )
     return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})
