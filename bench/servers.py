@@ -56,7 +56,14 @@ class Server:
 def start_ours(
     procs: Processes, server: Server, workdir: Path, workers: int = 1
 ) -> subprocess.Popen[bytes]:
-    settings = dict(BCRYPT_ROUNDS="10", NODE_ENV="production", LIVE_MARKS=LIVE_MARKS)
+    # Every load client runs on this machine: all the sockets come from 127.0.0.1, which the
+    # per-address connection cap would otherwise refuse past its 5,000.
+    settings = dict(
+        BCRYPT_ROUNDS="10",
+        NODE_ENV="production",
+        LIVE_MARKS=LIVE_MARKS,
+        MAX_CONNECTIONS_PER_ADDRESS="0",
+    )
     if workers > 1:
         settings["REDIS_URL"] = REDIS_URL
     env = serve_env(f"{PG}/{server.database}", server.secret, **settings)

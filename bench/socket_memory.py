@@ -60,7 +60,7 @@ async def student_token() -> str:
 async def measure(sockets: int) -> None:
     token = await student_token()
     port = free_port()
-    config = uvicorn.Config(APP, port=port, loop="none", **server_options())
+    config = uvicorn.Config(APP, port=port, loop="none", **server_options(load_settings()))
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event

@@ -28,6 +28,10 @@ ALL_VARIABLES = [
     "LOG_FORMAT",
     "LOG_DIR",
     "DB_TIMEOUT",
+    "HANDSHAKE_TIMEOUT",
+    "MAX_HEADER_BYTES",
+    "MAX_CONNECTIONS",
+    "MAX_CONNECTIONS_PER_ADDRESS",
 ]
 SECRET = "s" * 32
 
@@ -49,6 +53,8 @@ def test_defaults() -> None:
     assert (settings.host, settings.port) == ("127.0.0.1", 3000)
     assert (settings.redis_ttl, settings.bcrypt_rounds) == (3600, 10)
     assert (settings.log_level, settings.effective_log_format) == ("info", "console")
+    assert (settings.handshake_timeout, settings.max_header_bytes) == (10.0, 16384)
+    assert (settings.max_connections, settings.max_connections_per_address) == (None, 5000)
 
 
 def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
@@ -105,6 +111,10 @@ def test_cors_origin_list(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BCRYPT_ROUNDS", "17"),
         ("LOG_LEVEL", "loud"),
         ("LOG_FORMAT", "xml"),
+        ("HANDSHAKE_TIMEOUT", "0"),
+        ("MAX_HEADER_BYTES", "512"),
+        ("MAX_CONNECTIONS", "0"),
+        ("MAX_CONNECTIONS_PER_ADDRESS", "-1"),
     ],
 )
 def test_a_bad_value_names_its_variable(

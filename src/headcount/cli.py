@@ -12,6 +12,7 @@ import uvicorn
 
 from headcount import cache_cli
 from headcount.client import client_app
+from headcount.http.guard import protocol_for
 from headcount.realtime.transport import FanoutProtocol
 from headcount.settings import Settings, SettingsError, load_settings
 from headcount.store import migrate
@@ -32,10 +33,11 @@ WS_MAX_BYTES = 64 * 1024
 WS_PING_SECONDS = 30.0
 
 
-def server_options() -> dict[str, Any]:
+def server_options(settings: Settings) -> dict[str, Any]:
     """How uvicorn serves Headcount, for `serve` and for the bench's in-process server."""
     return {
         "factory": True,
+        "http": protocol_for(settings),
         "ws": FanoutProtocol,
         "ws_max_size": WS_MAX_BYTES,
         "ws_ping_interval": WS_PING_SECONDS,
@@ -83,7 +85,7 @@ def serve(
         port=settings.port if port is None else port,
         workers=workers,
         reload=reload,
-        **server_options(),
+        **server_options(settings),
     )
 
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     live_marks: Literal["own", "class"] = Field("own", alias="LIVE_MARKS")
     max_sockets_per_user: int = Field(16, alias="MAX_SOCKETS_PER_USER", ge=1, le=100_000)
     excused_counts_against_rate: bool = Field(True, alias="EXCUSED_COUNTS_AGAINST_RATE")
+    handshake_timeout: float = Field(10.0, alias="HANDSHAKE_TIMEOUT", gt=0, le=300)
+    max_header_bytes: int = Field(16 * 1024, alias="MAX_HEADER_BYTES", ge=1024, le=1024 * 1024)
+    max_connections: int | None = Field(None, alias="MAX_CONNECTIONS", ge=1)
+    max_connections_per_address: int = Field(5000, alias="MAX_CONNECTIONS_PER_ADDRESS", ge=0)
 
     @field_validator("database_url")
     @classmethod

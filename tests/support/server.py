@@ -131,6 +131,14 @@ class ServerProcess:
             self.process.kill()
             return self.process.wait()
 
+    def peak_rss(self) -> int:
+        """The most resident memory the server process has had so far, in bytes: memory freed
+        again right after a request still shows."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(kib) * 1024
+
     def restart(self) -> None:
         self.stop()
         self.start()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from asyncio import TimerHandle
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, cast
 
 from uvicorn._types import ASGIReceiveEvent
@@ -68,11 +68,18 @@ class _Discard:
 _DISCARD = _Discard()
 
 
+def _nothing() -> None:
+    pass
+
+
 class FanoutProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stall_timer: TimerHandle | None = None
         self._owner: Owner | None = None
+        # Called once the connection is gone: the HTTP protocol that upgraded it hands over
+        # its connection slot (http/guard.py) here.
+        self.release: Callable[[], None] = _nothing
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -197,6 +204,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         owner, self._owner = self._owner, None
         if owner is not None:
             owner.closed(self._close_code())
+        self.release()
 
     def _close_code(self) -> int:
         """The peer's close code, else ours, else 1006 (the connection just ended)."""
