@@ -25,6 +25,7 @@ from headcount.failures import failure_of
 from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.hub import next_in_order
 from headcount.realtime import protocol
+from headcount.realtime.socketio_guard import GuardedServer
 from headcount.security import InvalidToken, Principal
 from headcount.services import Services
 
@@ -195,7 +196,9 @@ class Gateway(socketio.AsyncNamespace):  # type: ignore[misc]
 
 def server_for(services: Services) -> socketio.AsyncServer:
     cors = services.settings.cors_origin
-    server = socketio.AsyncServer(
+    server = GuardedServer(
+        handshake_timeout=services.settings.handshake_timeout,
+        namespaces=[NAMESPACE],
         async_mode="asgi",
         cors_allowed_origins="*" if cors == ["*"] else cors,
         logger=False,
