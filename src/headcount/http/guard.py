@@ -21,14 +21,16 @@ from typing import Any, Protocol, cast
 import httptools
 from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.server import ServerState
 
 from headcount.http.connections import Caps, Registry, Slot, address_of, default_total
 from headcount.http.envelope import fail
+from headcount.realtime.protocol import TOO_MANY_CONNECTIONS
 from headcount.settings import Settings
 
 LINGER_SECONDS = 2.0
 HEALTH_PATHS = frozenset({b"/healthz", b"/readyz"})
-TOO_MANY = fail(503, "Too many connections")
+TOO_MANY = fail(503, TOO_MANY_CONNECTIONS)
 
 
 class Releasing(Protocol):
@@ -56,10 +58,12 @@ def protocol_for(settings: Settings) -> Callable[..., asyncio.Protocol]:
     return functools.partial(GuardedProtocol, head=head, registry=Registry(caps))
 
 
-def _answer(status: int, message: str, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+def _answer(status: int, message: str, server: ServerState) -> bytes:
+    """A whole response in the envelope, for a connection no ASGI request cycle serves."""
     response = fail(status, message)
     lines = [STATUS_LINE[status]]
-    for name, value in [*default_headers, *response.raw_headers, (b"connection", b"close")]:
+    headers = [*server.default_headers, *response.raw_headers, (b"connection", b"close")]
+    for name, value in headers:
         lines += [name, b": ", value, b"\r\n"]
     return b"".join([*lines, b"\r\n", response.body])
 
@@ -80,7 +84,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.slot = self.registry.admit(address_of(self.client), self)
         if self.slot is None:
             self.done = True
-            self.transport.write(_answer(503, "Too many connections", self._default_headers))
+            self.transport.write(_answer(503, TOO_MANY_CONNECTIONS, self.server_state))
             self.transport.close()
             return
         self._start_clock()
@@ -105,23 +109,27 @@ class GuardedProtocol(HttpToolsProtocol):
         if room == 0:
             self._refuse(431, "Request header fields too large")
             return
-        self._start_clock()
         head, rest = data[:room], data[room:]
         self.head_room = room - len(head)
         super().data_received(head)
-        if rest and not self.transport.is_closing() and self.transport.get_protocol() is self:
+        if self.transport.is_closing() or self.transport.get_protocol() is not self:
+            return
+        if self.head_room is not None:
+            # Most heads arrive whole, and then need no clock at all.
+            self._start_clock()
+        if rest:
             self.data_received(rest)
 
     def on_headers_complete(self) -> None:
         self.head_room = None
         self._stop_clock()
-        reserve = self.slot is not None and self.slot.reserve
-        if reserve:
+        reserved = self._reserved
+        if reserved:
             cast(Slot, self.slot).settle()
             if not self._asks_health():
                 self.app = cast(ASGI3Application, TOO_MANY)
         super().on_headers_complete()
-        if reserve:
+        if reserved:
             self.cycle.keep_alive = False
 
     def on_message_complete(self) -> None:
@@ -136,15 +144,15 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _should_upgrade(self) -> bool:
         """A reserve slot is for a health check, never for a socket that stays open."""
-        return not (self.slot is not None and self.slot.reserve) and super()._should_upgrade()
+        return not self._reserved and super()._should_upgrade()
 
     def _unsupported_upgrade_warning(self) -> None:
-        if self.slot is None or not self.slot.reserve:
+        if not self._reserved:
             super()._unsupported_upgrade_warning()
 
     @property
-    def _default_headers(self) -> list[tuple[bytes, bytes]]:
-        return self.server_state.default_headers
+    def _reserved(self) -> bool:
+        return self.slot is not None and self.slot.reserve
 
     def _asks_health(self) -> bool:
         try:
@@ -172,7 +180,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def _refuse(self, status: int, message: str) -> None:
         self.done = True
         self._stop_clock()
-        self.transport.write(_answer(status, message, self._default_headers))
+        self.transport.write(_answer(status, message, self.server_state))
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
