@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
+from tests.realtime.helpers import claims, token_for
 from tests.support.backends import Backend
 from tests.support.client import Account, Api
 from tests.support.server import ServerProcess, start_server
@@ -141,6 +143,17 @@ async def test_a_silent_engineio_websocket_is_closed(gateway: ServerProcess) -> 
         assert str(await socket.recv()).startswith("0")
         async with asyncio.timeout(5):
             await socket.wait_closed()
+
+
+async def test_a_session_whose_token_expires_is_closed_after_the_join_timeout(
+    gateway: ServerProcess, teacher: Account
+) -> None:
+    """The gateway leaves the namespace for an expired token; the Engine.IO session, kept alive
+    by its pings, would otherwise stay open without any token."""
+    expiring = replace(teacher, token=token_for(claims(teacher, lifetime=2)))
+    socket = await joined_socket(gateway, expiring)
+    async with asyncio.timeout(10):
+        await socket.wait_closed()
 
 
 async def test_a_signed_in_client_outlives_the_join_timeout(

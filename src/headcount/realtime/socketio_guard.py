@@ -8,15 +8,18 @@
 - **Small packets.** Engine.IO refuses messages over `MAX_PACKET_BYTES` (its default is 1 MB).
 - **Sessions must join in time.** An Engine.IO session costs memory from its handshake, and a
   handshake needs no token: 10,000 of them held 94 MiB until their pings timed out (45 s).
-  A session that has not joined a namespace within `HANDSHAKE_TIMEOUT` is closed, and at most
+  A session that has not joined a namespace within `HANDSHAKE_TIMEOUT` is closed (so is one
+  that left it, or was put out of it when its token expired or was revoked), and at most
   `MAX_WAITING` sessions wait at once: the oldest makes room for a newcomer, so a flood of
   handshakes can neither grow the process nor lock out a client that joins at once. Engine.IO
   pings a session from its handshake on, and its ping task keeps even a closed session in
   memory for the 25 s it sleeps; so a session is pinged from when it joins, and one closed
   before that is freed at once.
 
-The hooks overridden are python-socketio's handlers of Engine.IO events; the versions are
-pinned, and tests/realtime/test_socketio_limits.py drives each bound against a real server.
+What is overridden is python-socketio's handlers of Engine.IO events and its `disconnect`;
+an Engine.IO socket's `last_ping`, `schedule_ping` and `queue` are used as Engine.IO itself
+uses them. Both libraries are pinned, and tests/realtime/test_socketio_limits.py drives each
+bound against a real server (pings starting at the join included).
 """
 
 from __future__ import annotations
@@ -82,6 +85,16 @@ class GuardedServer(socketio.AsyncServer):  # type: ignore[misc]
             self.unpinged.discard(eio_sid)
             session.last_ping = time.time()
             session.schedule_ping()
+
+    async def disconnect(
+        self, sid: str, namespace: str | None = None, ignore_queue: bool = False
+    ) -> None:
+        """The server takes a session out of a namespace (its access is gone): from then on
+        it has no more time to join again than a new one."""
+        eio_sid = self.manager.eio_sid_from_sid(sid, namespace or "/")
+        await super().disconnect(sid, namespace=namespace, ignore_queue=ignore_queue)
+        if eio_sid in self.environ and eio_sid not in self.waiting and not self._joined(eio_sid):
+            await self._wait_for_join(eio_sid)
 
     def _joined(self, eio_sid: str) -> bool:
         return any(self.manager.sid_from_eio_sid(eio_sid, name) for name in self.namespaces)
