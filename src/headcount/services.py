@@ -77,5 +77,6 @@ class Services:
 
     async def close(self) -> None:
         await self.hub.close()
+        await self.records.writer.close()
         await self.cache.close()
         await self.db.close()

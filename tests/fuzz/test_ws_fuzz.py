@@ -237,6 +237,10 @@ class Channel:
             timeout=15,
         )
         assert response.status_code == 200, response.text
+        if self.connection is not None:
+            # The class's audience, this connection included, hears that it started.
+            started = json.loads(self.connection.recv(timeout=REPLY_SECONDS))
+            assert started == {"event": "SESSION_STARTED", "data": response.json()["data"]}
 
     def still_answers(self) -> None:
         """The connection that took the last fuzzed frames answers a valid event."""

@@ -1,15 +1,65 @@
-"""Who may touch which class: existence (404) first, then ownership or enrolment (403)."""
+"""Who may touch which class, decided in one place.
+
+`allows` is the rule; each caller only gathers the facts it needs, in whatever query it runs
+anyway, and `check` turns the answer into the contract's refusals: existence first (404
+`Class not found`), then the rule (403). Live events name classes too, but a socket cannot
+tell a class that does not exist from one that is not theirs (SPEC §5 has no 404).
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from enum import Enum
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount.domain import errors
+from headcount.domain.errors import DomainError
 from headcount.security import Principal
 from headcount.store.tables import Class, Enrollment
+
+
+class Need(Enum):
+    MANAGE = "manage"  # its teacher: rosters, roll calls, history
+    ATTEND = "attend"  # an enrolled student: my attendance, check-in
+    MEMBER = "member"  # either: reading the class, hearing it live
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """What the rule needs to know of a class and the caller."""
+
+    teacher_id: uuid.UUID
+    enrolled: bool  # the caller is enrolled in it
+
+
+def allows(who: Principal, facts: ClassFacts, need: Need) -> bool:
+    manages = who.role == "teacher" and facts.teacher_id == who.user_id
+    attends = who.role == "student" and facts.enrolled
+    if need is Need.MANAGE:
+        return manages
+    if need is Need.ATTEND:
+        return attends
+    return manages or attends
+
+
+def refusal(who: Principal, need: Need, *, live: bool = False) -> DomainError:
+    if need is Need.ATTEND or (live and who.role == "student"):
+        return errors.not_enrolled()
+    return errors.not_class_teacher()
+
+
+def check(
+    who: Principal, facts: ClassFacts | None, need: Need, *, live: bool = False
+) -> ClassFacts:
+    """`facts` if the caller may do what `need` says, else the contract's refusal."""
+    if facts is None and not live:
+        raise errors.class_not_found()
+    if facts is None or not allows(who, facts, need):
+        raise refusal(who, need, live=live)
+    return facts
 
 
 def class_id_from_path(raw: str) -> uuid.UUID:
@@ -20,37 +70,21 @@ def class_id_from_path(raw: str) -> uuid.UUID:
         raise errors.class_not_found() from None
 
 
-async def is_enrolled(conn: AsyncConnection, class_id: uuid.UUID, student_id: uuid.UUID) -> bool:
-    query = select(
-        exists().where(Enrollment.class_id == class_id, Enrollment.student_id == student_id)
-    )
-    return bool(await conn.scalar(query))
+# A class's teacher, and whether the caller is enrolled: one round trip. Built once.
+_FACTS = select(
+    Class.teacher_id,
+    exists()
+    .where(Enrollment.class_id == Class.id, Enrollment.student_id == bindparam("who"))
+    .label("enrolled"),
+).where(Class.id == bindparam("class_id"))
 
 
-async def teacher_of(conn: AsyncConnection, class_id: uuid.UUID) -> uuid.UUID:
-    teacher_id = await conn.scalar(select(Class.teacher_id).where(Class.id == class_id))
-    if teacher_id is None:
-        raise errors.class_not_found()
-    return teacher_id
+async def facts_of(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> ClassFacts | None:
+    row = (await conn.execute(_FACTS, {"class_id": class_id, "who": who.user_id})).first()
+    return None if row is None else ClassFacts(row.teacher_id, bool(row.enrolled))
 
 
-async def require_owner(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
-    if await teacher_of(conn, class_id) != who.user_id:
-        raise errors.not_class_teacher()
-
-
-async def require_enrolled(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
-    await teacher_of(conn, class_id)
-    if not await is_enrolled(conn, class_id, who.user_id):
-        raise errors.not_enrolled()
-
-
-async def require_live_access(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> None:
-    """Live events name a class: its teacher's or an enrolled student's. Any other class,
-    existing or not, is simply not theirs (SPEC §5 has no `Class not found`)."""
-    teacher_id = await conn.scalar(select(Class.teacher_id).where(Class.id == class_id))
-    if who.role == "teacher":
-        if teacher_id != who.user_id:
-            raise errors.not_class_teacher()
-    elif teacher_id is None or not await is_enrolled(conn, class_id, who.user_id):
-        raise errors.not_enrolled()
+async def require(
+    conn: AsyncConnection, who: Principal, class_id: uuid.UUID, need: Need, *, live: bool = False
+) -> ClassFacts:
+    return check(who, await facts_of(conn, who, class_id), need, live=live)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import access, errors
+from headcount.domain.access import ClassFacts, Need
 from headcount.domain.accounts import Accounts
 from headcount.domain.events import AudienceJoined, EventSink
 from headcount.domain.inputs import StudentsQuery
@@ -92,10 +93,9 @@ class Classes:
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.write() as conn:
             row = (await conn.execute(_class_row(class_id))).first()
-            if row is None:
-                raise errors.class_not_found()
-            if row.teacher_id != teacher.user_id:
-                raise errors.not_class_teacher()
+            facts = None if row is None else ClassFacts(row.teacher_id, enrolled=False)
+            access.check(teacher, facts, Need.MANAGE)
+            assert row is not None
             role = await conn.scalar(select(User.role).where(User.id == student_id))
             if role != "student":
                 raise errors.student_not_found()
@@ -121,9 +121,7 @@ class Classes:
             raise errors.class_not_found()
         class_name, teacher_id = rows[0]["class_name"], rows[0]["teacher_id"]
         student_ids = [row["student_id"] for row in rows if row["student_id"] is not None]
-        # Its teacher or one of its students; anyone else reads it as not theirs.
-        if teacher_id != who.user_id and not (who.role == "student" and who.user_id in student_ids):
-            raise errors.not_class_teacher()
+        access.check(who, ClassFacts(teacher_id, who.user_id in student_ids), Need.MEMBER)
         views = await self.accounts.views(student_ids)
         return ClassDetail(
             id=str(class_id),
@@ -132,14 +130,9 @@ class Classes:
             students=[_student_of(views[s]) for s in student_ids if s in views],
         )
 
-    async def require_owner(self, teacher: Principal, class_id: uuid.UUID) -> None:
-        """404 for a class that does not exist, 403 for someone else's."""
-        async with self.db.read() as conn:
-            await access.require_owner(conn, teacher, class_id)
-
     async def authorize_listener(self, who: Principal, class_id: uuid.UUID) -> None:
         async with self.db.read() as conn:
-            await access.require_live_access(conn, who, class_id)
+            await access.require(conn, who, class_id, Need.MEMBER, live=True)
 
     async def students(self, query: StudentsQuery) -> list[StudentView]:
         statement = select(User.id, User.name, User.email).where(User.role == "student")

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 
 from headcount import clock
 from headcount.domain import access, errors
+from headcount.domain.access import Need
 from headcount.domain.classes import roster_query
 from headcount.domain.views import (
     AttendanceMatrix,
@@ -75,7 +76,7 @@ class History:
         """The student's status in the class's most recent finished session."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
-            await access.require_enrolled(conn, student, class_id)
+            await access.require(conn, student, class_id, Need.ATTEND)
             latest = (await conn.execute(_finished(class_id, student.user_id).limit(1))).first()
         return StatusView(classId=str(class_id), status=None if latest is None else latest.status)
 
@@ -83,7 +84,7 @@ class History:
         """A student's status in each finished session of a class, newest first."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
-            await access.require_enrolled(conn, student, class_id)
+            await access.require(conn, student, class_id, Need.ATTEND)
             rows = await conn.execute(_finished(class_id, student.user_id))
             return [_past(row) for row in rows]
 
@@ -108,7 +109,7 @@ class History:
             .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
         )
         async with self.db.read() as conn:
-            await access.require_owner(conn, teacher, class_id)
+            await access.require(conn, teacher, class_id, Need.MANAGE)
             rows = (await conn.execute(query)).all()
         by_session: dict[uuid.UUID, tuple[Any, dict[str, int]]] = {}
         for session_id, started_at, ended_at, status, count in rows:
@@ -129,7 +130,7 @@ class History:
         """Every enrolled student against every finished session, oldest first."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
-            await access.require_owner(conn, teacher, class_id)
+            await access.require(conn, teacher, class_id, Need.MANAGE)
             sessions = (
                 await conn.execute(
                     select(AttendanceSession.id, AttendanceSession.started_at)
@@ -173,7 +174,7 @@ class History:
         """A session's audit trail, oldest first."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
-            await access.require_owner(conn, teacher, class_id)
+            await access.require(conn, teacher, class_id, Need.MANAGE)
             try:
                 session_id = uuid.UUID(raw_session_id)
             except ValueError:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import access, errors
+from headcount.domain.access import ClassFacts, Need
 from headcount.domain.views import Counts, counts_of
 from headcount.security import Principal
 from headcount.store.database import AnySelect
@@ -77,25 +78,32 @@ _OF_CLASS_LOCKED = _OF_CLASS.with_for_update(of=AttendanceSession)
 
 
 async def resolve(
-    conn: AsyncConnection, who: Principal, class_id: uuid.UUID | None, *, lock: bool = False
+    conn: AsyncConnection,
+    who: Principal,
+    class_id: uuid.UUID | None,
+    *,
+    lock: bool = False,
+    strict: bool = False,
 ) -> LiveSession:
     """The session an event acts on (SPEC §5): the named class's, else the caller's latest.
 
     With `lock`, the session row stays locked until the transaction ends: marks of a session
     take turns (last writer wins needs that), and a concurrent `DONE` either waits for the
-    mark or makes it find no session: no mark lands in a closed session.
+    mark or makes it find no session: no mark lands in a closed session. `strict` is HTTP's
+    order of checks: a named class that does not exist is `Class not found`.
     """
     query: AnySelect
+    need = Need.MANAGE if who.role == "teacher" else Need.ATTEND
     if class_id is not None and who.role == "teacher":
         query = _OF_CLASS_LOCKED if lock else _OF_CLASS
         row = (await conn.execute(query, {"class_id": class_id})).first()
-        if row is not None and row.teacher_id == who.user_id:
+        if row is not None and access.allows(who, ClassFacts(row.teacher_id, False), need):
             return live_session(row)
         # No session running, or not theirs: the access check says which.
-        await access.require_live_access(conn, who, class_id)
+        await access.require(conn, who, class_id, need, live=not strict)
         raise errors.no_active_session()
     if class_id is not None:
-        await access.require_live_access(conn, who, class_id)
+        await access.require(conn, who, class_id, need, live=not strict)
         query = active_sessions().where(AttendanceSession.class_id == class_id)
     elif who.role == "teacher":
         query = (

@@ -13,16 +13,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, insert, select
+from sqlalchemy import and_, bindparam, exists, insert, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import errors
 from headcount.domain.live import LiveSession
-from headcount.store.tables import Attendance, AttendanceEvent, Enrollment
+from headcount.store.tables import (
+    Attendance,
+    AttendanceEvent,
+    AttendanceSession,
+    Enrollment,
+    Timestamp,
+)
 from headcount.store.upsert import upsert
 
 CHECK_IN = "checkin"
+DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +135,55 @@ async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Out
     if applied or stored is None:
         return Outcome(applied, mark.status, moment)
     return Outcome(False, stored[0], clock.as_utc(stored[1]))
+
+
+async def record_absences(
+    conn: AsyncConnection, session: LiveSession, actor_id: uuid.UUID, moment: datetime
+) -> None:
+    """`DONE`: every enrolled student without a mark is absent, audited with source `done`.
+    Two `INSERT … SELECT`s, whatever the size of the class."""
+    unmarked = select(Enrollment.student_id).where(
+        Enrollment.class_id == session.class_id,
+        Enrollment.student_id.not_in(
+            select(Attendance.student_id).where(Attendance.session_id == session.id)
+        ),
+    )
+    session_id = literal(session.id, AttendanceSession.id.type)
+    absent, at, source = literal("absent"), literal(moment, Timestamp), literal(DONE)
+    await conn.execute(
+        insert(AttendanceEvent).from_select(
+            [
+                "session_id",
+                "student_id",
+                "status",
+                "actor_id",
+                "source",
+                "marked_at",
+                "received_at",
+                "applied",
+            ],
+            unmarked.with_only_columns(
+                session_id,
+                Enrollment.student_id,
+                absent,
+                literal(actor_id, AttendanceEvent.actor_id.type),
+                source,
+                at,
+                at,
+                true(),
+            ),
+        )
+    )
+    await conn.execute(
+        insert(Attendance).from_select(
+            ["session_id", "class_id", "student_id", "status", "marked_at", "source"],
+            unmarked.with_only_columns(
+                session_id,
+                literal(session.class_id, AttendanceSession.class_id.type),
+                Enrollment.student_id,
+                absent,
+                at,
+                source,
+            ),
+        )
+    )

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from headcount import clock, metrics
 from headcount.cache import Cache, CacheError, CacheKey
+from headcount.cache_writer import CacheWriter
 from headcount.domain import access, errors
+from headcount.domain.access import Need
 from headcount.domain.views import CachedValue, StudentDay
 from headcount.outage import Outage
 from headcount.security import Principal
@@ -28,29 +30,29 @@ class Records:
         self.cache = cache
         self.default_ttl = default_ttl
         self.outage = Outage("cache")
+        self.writer = CacheWriter(cache, self.outage)
 
     def key(self, class_id: uuid.UUID, student_id: uuid.UUID, session_started: datetime) -> str:
         """Marks are cached under the UTC date their session started."""
         return str(CacheKey(class_id, student_id, clock.as_utc(session_started).date()))
 
-    async def remember(
+    def remember(
         self,
         class_id: uuid.UUID,
         student_id: uuid.UUID,
         session_started: datetime,
         value: CachedValue,
         ttl: int | None,
-    ) -> str:
-        """Cache a committed mark under the session's UTC start date; the key either way."""
+    ) -> None:
+        """Cache a committed mark under the session's UTC start date, without waiting."""
         key = CacheKey(class_id, student_id, clock.as_utc(session_started).date())
-        try:
-            await self.cache.put(key, dict(value), ttl or self.default_ttl)
-            self.outage.over()
-        except CacheError as exc:
-            self.outage.begun(exc)
-        return str(key)
+        self.writer.put_soon(key, dict(value), ttl or self.default_ttl)
 
     async def _cached(self, key: CacheKey) -> dict[str, Any] | None:
+        pending = self.writer.pending(key)
+        if pending is not None:
+            metrics.CACHE_LOOKUPS.labels("hit").inc()
+            return pending
         try:
             found = await self.cache.get(key)
         except CacheError as exc:
@@ -84,13 +86,10 @@ class Records:
     async def _authorize(self, who: Principal, key: CacheKey) -> None:
         """Teachers read their own classes; students read only their own entries."""
         async with self.db.read() as conn:
-            if who.role == "teacher":
-                await access.require_owner(conn, who, key.class_id)
-                return
-            await access.teacher_of(conn, key.class_id)
-            if key.student_id != who.user_id:
-                raise errors.role_required("teacher")
-            await access.require_enrolled(conn, who, key.class_id)
+            facts = await access.facts_of(conn, who, key.class_id)
+        if facts is not None and who.role == "student" and key.student_id != who.user_id:
+            raise errors.role_required("teacher")
+        access.check(who, facts, Need.MANAGE if who.role == "teacher" else Need.ATTEND)
 
     async def _lookup(self, key: CacheKey) -> tuple[CachedValue, str]:
         cached = await self._cached(key)
@@ -120,7 +119,7 @@ class Records:
     ) -> int:
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
-            await access.require_owner(conn, teacher, class_id)
+            await access.require(conn, teacher, class_id, Need.MANAGE)
         try:
             count = await self.cache.invalidate(class_id, student_id)
         except CacheError as exc:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, insert, literal, select, true, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from headcount import clock, metrics
 from headcount.domain import access, checkin, errors
+from headcount.domain.access import Need
 from headcount.domain.classes import ROSTER_ORDER
 from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
 from headcount.domain.inputs import StartInput
@@ -24,7 +25,7 @@ from headcount.domain.live import (
     resolve,
     status_of,
 )
-from headcount.domain.marking import CHECK_IN, Mark, Outcome, record
+from headcount.domain.marking import CHECK_IN, Mark, Outcome, record, record_absences
 from headcount.domain.records import Records
 from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
@@ -40,14 +41,11 @@ from headcount.security import Principal
 from headcount.store.database import Database
 from headcount.store.tables import (
     Attendance,
-    AttendanceEvent,
     AttendanceSession,
     Enrollment,
-    Timestamp,
 )
 
 NOT_YET_UPDATED = "not yet updated"
-DONE_SOURCE = "done"
 
 
 class Sessions:
@@ -70,7 +68,7 @@ class Sessions:
     async def _start(self, teacher: Principal, request: StartInput) -> SessionStarted:
         opened = False
         async with self.db.write() as conn:
-            await access.require_owner(conn, teacher, request.classId)
+            await access.require(conn, teacher, request.classId, Need.MANAGE)
             row = (
                 await conn.execute(
                     active_sessions().where(AttendanceSession.class_id == request.classId)
@@ -110,26 +108,36 @@ class Sessions:
         )
 
     async def _apply(
-        self, who: Principal, class_id: uuid.UUID | None, mark: Mark, ttl: int | None
+        self,
+        who: Principal,
+        class_id: uuid.UUID | None,
+        mark: Mark,
+        ttl: int | None,
+        strict: bool = False,
     ) -> tuple[LiveSession, Outcome]:
-        """Store a mark durably (or refuse it as stale), then cache and announce it."""
+        """Store a mark durably (or refuse it as stale), then announce and cache it."""
         async with self.db.write() as conn:
-            session = await resolve(conn, who, class_id, lock=True)
+            session = await resolve(conn, who, class_id, lock=True, strict=strict)
             outcome = await record(conn, session, mark)
         metrics.MARKS.labels(mark.source, str(outcome.applied).lower()).inc()
         if outcome.applied:
             await self.events.publish(Marked(session.class_id, mark.student_id, mark.status))
             value = CachedValue(status=mark.status, timestamp=clock.iso(outcome.marked_at))
-            await self.records.remember(
-                session.class_id, mark.student_id, session.started_at, value, ttl
-            )
+            self.records.remember(session.class_id, mark.student_id, session.started_at, value, ttl)
         return session, outcome
 
     async def mark(
-        self, teacher: Principal, class_id: uuid.UUID | None, mark: Mark, ttl: int | None = None
+        self,
+        teacher: Principal,
+        class_id: uuid.UUID | None,
+        mark: Mark,
+        ttl: int | None = None,
+        *,
+        strict: bool = False,
     ) -> MarkReceipt:
-        """A teacher's mark. A stale replay is refused and answered with what is stored."""
-        session, outcome = await self._apply(teacher, class_id, mark, ttl)
+        """A teacher's mark. A stale replay is refused and answered with what is stored.
+        `strict`: HTTP's order of checks (a class that does not exist is 404)."""
+        session, outcome = await self._apply(teacher, class_id, mark, ttl, strict)
         return MarkReceipt(
             classId=str(session.class_id),
             studentId=str(mark.student_id),
@@ -140,11 +148,11 @@ class Sessions:
         )
 
     async def check_in(
-        self, student: Principal, class_id: uuid.UUID | None, code: str
+        self, student: Principal, class_id: uuid.UUID | None, code: str, *, strict: bool = False
     ) -> StatusView:
         """A student checks themselves in with the code the teacher shows."""
         async with self.db.read() as conn:
-            session = await resolve(conn, student, class_id)
+            session = await resolve(conn, student, class_id, strict=strict)
         if not session.checkin_open or session.checkin_secret is None:
             raise errors.check_in_closed()
         now = clock.now()
@@ -155,10 +163,12 @@ class Sessions:
         _, outcome = await self._apply(student, session.class_id, mark, None)
         return StatusView(classId=str(session.class_id), status=outcome.status)
 
-    async def check_in_code(self, teacher: Principal, class_id: uuid.UUID | None) -> CheckInCode:
+    async def check_in_code(
+        self, teacher: Principal, class_id: uuid.UUID | None, *, strict: bool = False
+    ) -> CheckInCode:
         """The code to show the class now, and when it rotates."""
         async with self.db.read() as conn:
-            session = await resolve(conn, teacher, class_id)
+            session = await resolve(conn, teacher, class_id, strict=strict)
         if not session.checkin_open or session.checkin_secret is None:
             raise errors.check_in_closed()
         now = clock.now()
@@ -197,51 +207,7 @@ class Sessions:
             )
             if closed.rowcount != 1:
                 raise errors.no_active_session()
-            unmarked = select(Enrollment.student_id).where(
-                Enrollment.class_id == session.class_id,
-                Enrollment.student_id.not_in(
-                    select(Attendance.student_id).where(Attendance.session_id == session.id)
-                ),
-            )
-            session_id = literal(session.id, AttendanceSession.id.type)
-            absent, moment = literal("absent"), literal(now, Timestamp)
-            await conn.execute(
-                insert(AttendanceEvent).from_select(
-                    [
-                        "session_id",
-                        "student_id",
-                        "status",
-                        "actor_id",
-                        "source",
-                        "marked_at",
-                        "received_at",
-                        "applied",
-                    ],
-                    unmarked.with_only_columns(
-                        session_id,
-                        Enrollment.student_id,
-                        absent,
-                        literal(teacher.user_id, AttendanceEvent.actor_id.type),
-                        literal(DONE_SOURCE),
-                        moment,
-                        moment,
-                        true(),
-                    ),
-                )
-            )
-            await conn.execute(
-                insert(Attendance).from_select(
-                    ["session_id", "class_id", "student_id", "status", "marked_at", "source"],
-                    unmarked.with_only_columns(
-                        session_id,
-                        literal(session.class_id, AttendanceSession.class_id.type),
-                        Enrollment.student_id,
-                        absent,
-                        moment,
-                        literal(DONE_SOURCE),
-                    ),
-                )
-            )
+            await record_absences(conn, session, teacher.user_id, now)
             tally = await counts(conn, session.id)
         await self.events.publish(Finished(session.class_id, tally))
         return str(session.class_id), tally

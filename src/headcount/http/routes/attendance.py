@@ -60,8 +60,7 @@ async def check_in_code(
     teacher: Teacher,
     params: Annotated[ClassQuery, Depends(query(ClassQuery))],
 ) -> Response:
-    await services.classes.require_owner(teacher, params.classId)
-    return ok(await services.sessions.check_in_code(teacher, params.classId))
+    return ok(await services.sessions.check_in_code(teacher, params.classId, strict=True))
 
 
 @router.post(
@@ -75,7 +74,7 @@ async def check_in(
     student: Student,
     body: Annotated[CheckInInput, Depends(json_body(CheckInInput))],
 ) -> Response:
-    return ok(await services.sessions.check_in(student, body.classId, body.code))
+    return ok(await services.sessions.check_in(student, body.classId, body.code, strict=True))
 
 
 @router.get(
