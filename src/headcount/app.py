@@ -13,7 +13,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from headcount import logs
 from headcount.http import errors, openapi
 from headcount.http.edge import Edge
-from headcount.http.routes import attendance, auth, cache, classes, docs, health, metrics, pages
+from headcount.http.routes import (
+    admin,
+    attendance,
+    auth,
+    cache,
+    classes,
+    docs,
+    health,
+    metrics,
+    pages,
+)
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
 from headcount.services import Services
@@ -65,7 +75,7 @@ def create_api(services: Services) -> FastAPI:
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
     errors.install(app)
-    routers = (auth, classes, attendance, cache, health, metrics, pages, docs)
+    routers = (auth, admin, classes, attendance, cache, health, metrics, pages, docs)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")

@@ -26,7 +26,9 @@ db_app = typer.Typer(help="Database migrations (Alembic underneath).", no_args_i
 cache_app = typer.Typer(help="Look inside the attendance cache (Redis).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(client_app, name="client")
+admin_app = typer.Typer(help="Administrators of schools and districts.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+app.add_typer(admin_app, name="admin")
 
 APP = "headcount.app:create_app"
 WS_MAX_BYTES = 64 * 1024
@@ -128,6 +130,30 @@ def seed(
     migrate.upgrade(settings.database_url)
     for line in asyncio.run(seed_demo(settings, students, password)):
         typer.echo(line)
+
+
+@admin_app.command("create")
+def admin_create(
+    email: Annotated[str, typer.Option(help="The administrator's e-mail, to log in with.")],
+    name: Annotated[str, typer.Option(help="Their name, as others see it.")],
+    school: Annotated[
+        str | None,
+        typer.Option(help="The school or district they manage: its id or sourcedId."),
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an administrator (never possible through sign-up)."""
+    from headcount.admin_cli import CommandError, create_admin
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        typer.echo(asyncio.run(create_admin(settings, name, email, password, school)))
+    except CommandError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @cache_app.command("get")

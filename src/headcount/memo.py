@@ -22,6 +22,9 @@ class Memo(Generic[K, V]):
         entry = self._entries.get(key)
         return entry[1] if entry is not None and entry[0] > now else None
 
+    def drop(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def put(self, key: K, value: V, until: float) -> None:
         if len(self._entries) >= self.limit:
             self._entries.clear()

@@ -18,8 +18,11 @@ import jwt
 from headcount.memo import Memo
 
 T = TypeVar("T")
-Role = Literal["teacher", "student"]
-ROLES: tuple[Role, ...] = ("teacher", "student")
+Role = Literal["teacher", "student", "admin", "guardian"]
+ROLES: tuple[Role, ...] = ("teacher", "student", "admin", "guardian")
+# Who may run a class: its teacher, or an administrator of its school. A refusal names the
+# first ("Forbidden, teacher access required"), as the seed contract does.
+MANAGING_ROLES: tuple[Role, ...] = ("teacher", "admin")
 ALGORITHM = "HS256"
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further
 # Verified tokens remembered per process: decoding one costs a tenth of a cheap request.
@@ -28,13 +31,15 @@ VERIFIED_LIMIT = 100_000
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling, as the token says: the account, its role, and which token (so that
-    one token can be revoked) until when."""
+    """Who is calling, as the token says: the account, its role, which token (so that one
+    token can be revoked), until when, and the account's token generation it was issued in
+    (raising that revokes every older token at once)."""
 
     user_id: uuid.UUID
     role: Role
     token_id: str = ""
     expires_at: float = math.inf
+    generation: int = 0
 
 
 class InvalidToken(Exception):
@@ -82,13 +87,14 @@ class Tokens:
         self.lifetime = lifetime_seconds
         self._verified: Memo[str, Principal] = Memo(VERIFIED_LIMIT)
 
-    def issue(self, user_id: uuid.UUID, role: Role) -> str:
+    def issue(self, user_id: uuid.UUID, role: Role, generation: int = 0) -> str:
         issued = int(time.time())
         payload = {
             "userId": str(user_id),
             "role": role,
             "iat": issued,
             "exp": issued + self.lifetime,
+            "gen": generation,
         }
         return jwt.encode(payload, self.secret, algorithm=ALGORITHM)
 
@@ -106,7 +112,10 @@ class Tokens:
             if role not in ROLES:
                 raise InvalidToken("unknown role")
             expires = int(claims["exp"])
-            who = Principal(uuid.UUID(str(claims["userId"])), role, token_id(token), expires)
+            generation = int(claims.get("gen", 0))
+            who = Principal(
+                uuid.UUID(str(claims["userId"])), role, token_id(token), expires, generation
+            )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
         self._verified.put(token, who, expires)

@@ -40,7 +40,7 @@ async def seed_demo(settings: Settings, students: int, password: str) -> list[st
                 ),
                 None,
             )
-            await services.classes.add_student(owner, created["id"], uuid.UUID(student["id"]))
+            await services.rosters.enrol(owner, created["id"], [uuid.UUID(student["id"])])
             lines.append(f"student  {student['email']}  password={password}")
         return lines
     finally:

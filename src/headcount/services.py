@@ -7,14 +7,21 @@ changes between a one-box school and a many-process district.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
+from headcount.domain.credentials import Credentials
+from headcount.domain.directory import Directory
 from headcount.domain.history import History
+from headcount.domain.listings import Listings
 from headcount.domain.records import Records
+from headcount.domain.rosters import Rosters
+from headcount.domain.schools import Schools
 from headcount.domain.sessions import Sessions
+from headcount.domain.signup import SignupPolicy
 from headcount.domain.throttle import Throttle
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
@@ -32,7 +39,12 @@ class Services:
     tokens: Tokens
     hub: Hub
     accounts: Accounts
+    credentials: Credentials
+    directory: Directory
+    schools: Schools
     classes: Classes
+    rosters: Rosters
+    listings: Listings
     sessions: Sessions
     records: Records
     history: History
@@ -58,7 +70,11 @@ class Services:
             login_address=settings.rate_limit_login_address,
             wrong_codes=settings.rate_limit_checkin_code,
         )
-        accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens, throttle)
+        policy = SignupPolicy(settings.effective_signup, frozenset(settings.signup_domains))
+        accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens, throttle, policy)
+        hub.watchers.append(accounts.heard)
+        credentials = Credentials(db, accounts, hub, timedelta(days=settings.setup_code_days))
+        classes = Classes(db, hub, accounts, settings.max_classes_per_teacher)
         return cls(
             settings=settings,
             db=db,
@@ -66,7 +82,12 @@ class Services:
             tokens=tokens,
             hub=hub,
             accounts=accounts,
-            classes=Classes(db, hub, accounts),
+            credentials=credentials,
+            directory=Directory(db, accounts, credentials, hub),
+            schools=Schools(db),
+            classes=classes,
+            rosters=Rosters(db, hub, classes),
+            listings=Listings(db),
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),

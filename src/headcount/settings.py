@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(16 * 1024, alias="MAX_HEADER_BYTES", ge=1024, le=1024 * 1024)
     max_connections: int | None = Field(None, alias="MAX_CONNECTIONS", ge=1)
     max_connections_per_address: int = Field(5000, alias="MAX_CONNECTIONS_PER_ADDRESS", ge=0)
+    signup: Literal["open", "students", "closed"] | None = Field(None, alias="SIGNUP")
+    signup_domains: Annotated[list[str], NoDecode] = Field([], alias="SIGNUP_DOMAINS")
+    setup_code_days: int = Field(14, alias="SETUP_CODE_DAYS", ge=1, le=365)
+    max_classes_per_teacher: int = Field(200, alias="MAX_CLASSES_PER_TEACHER", ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod
@@ -113,7 +117,17 @@ class Settings(BaseSettings):
             raise ValueError("must be like 10/minute, or several joined by ;") from None
         return value
 
-    @field_validator("log_level", "env", "log_format", "live_marks", mode="before")
+    @field_validator("signup_domains", mode="before")
+    @classmethod
+    def _domains(cls, value: object) -> list[str]:
+        items = value if isinstance(value, list) else str(value).split(",")
+        domains = [str(item).strip().lower().lstrip("@") for item in items if str(item).strip()]
+        for domain in domains:
+            if "." not in domain or any(char.isspace() or char == "@" for char in domain):
+                raise ValueError(f"{domain!r} is not an e-mail domain (a comma-separated list)")
+        return domains
+
+    @field_validator("log_level", "env", "log_format", "live_marks", "signup", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -125,6 +139,13 @@ class Settings(BaseSettings):
         if self.redis_host:
             return f"redis://{self.redis_host}:{self.redis_port}/0"
         return None
+
+    @property
+    def effective_signup(self) -> Literal["open", "students", "closed"]:
+        """Production takes teachers from an administrator or an import, never a sign-up."""
+        if self.signup is not None:
+            return self.signup
+        return "students" if self.env == "production" else "open"
 
     @property
     def effective_log_format(self) -> str:

@@ -157,8 +157,14 @@ async def test_get_class_lists_students_in_enrolment_order(api: Api) -> None:
         "teacherId": teacher.id,
         "students": [user_view(second), user_view(first)],
     }
-    for caller in (teacher, first, second):
-        assert ok(await api.request("GET", f"/class/{class_id}", caller.token)) == expected
+    assert ok(await api.request("GET", f"/class/{class_id}", teacher.token)) == expected
+    # A student sees classmates by name only; their own entry keeps the e-mail (SPEC §3).
+    named = [{"id": s.id, "name": s.name} for s in (second, first)]
+    for index, caller in ((1, first), (0, second)):
+        students = [dict(entry) for entry in named]
+        students[index] = user_view(caller)
+        detail = ok(await api.request("GET", f"/class/{class_id}", caller.token))
+        assert detail == {**expected, "students": students}
 
 
 async def test_get_class_with_no_students(api: Api) -> None:

@@ -9,38 +9,54 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from headcount.cache import MemoryCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.classes import Classes
 from headcount.domain.events import Event
 from headcount.domain.history import History
 from headcount.domain.inputs import SignupInput
-from headcount.domain.records import Records
+from headcount.domain.rosters import Rosters
 from headcount.domain.sessions import Sessions
-from headcount.domain.throttle import Throttle
-from headcount.security import Passwords, Principal, Tokens
+from headcount.security import Principal
+from headcount.services import Services
+from headcount.settings import load_settings
 from headcount.store import migrate
-from headcount.store.database import Database
 from tests.support.backends import Backend
 
 
 @dataclass
 class Recorder:
-    """The event sink, keeping what the domain announced."""
+    """Watches the hub, keeping every event the domain announced."""
 
     events: list[Event] = field(default_factory=list)
 
-    async def publish(self, event: Event) -> None:
+    def heard(self, event: Event) -> None:
         self.events.append(event)
 
 
 @dataclass
 class Domain:
-    accounts: Accounts
-    classes: Classes
-    sessions: Sessions
-    history: History
+    services: Services
     recorder: Recorder
+
+    @property
+    def accounts(self) -> Accounts:
+        return self.services.accounts
+
+    @property
+    def classes(self) -> Classes:
+        return self.services.classes
+
+    @property
+    def rosters(self) -> Rosters:
+        return self.services.rosters
+
+    @property
+    def sessions(self) -> Sessions:
+        return self.services.sessions
+
+    @property
+    def history(self) -> History:
+        return self.services.history
 
     async def user(self, role: str) -> Principal:
         view = await self.accounts.signup(
@@ -55,8 +71,7 @@ class Domain:
         teacher = await self.user("teacher")
         class_id = uuid.UUID((await self.classes.create(teacher, "Class"))["id"])
         enrolled = [await self.user("student") for _ in range(students)]
-        for student in enrolled:
-            await self.classes.add_student(teacher, str(class_id), student.user_id)
+        await self.rosters.enrol(teacher, str(class_id), [s.user_id for s in enrolled])
         return teacher, class_id, enrolled
 
 
@@ -64,28 +79,14 @@ class Domain:
 async def domain(fresh_backend: Backend) -> AsyncIterator[Domain]:
     # Alembic's env.py runs its own event loop, so it cannot share this one.
     await asyncio.to_thread(migrate.upgrade, fresh_backend.database_url)
-    database = Database(fresh_backend.database_url)
-    recorder = Recorder()
-    throttle = Throttle(
-        None,
-        signups="5/minute",
-        login_email="5/minute",
-        login_address="5/minute",
-        wrong_codes="5/minute",
+    settings = load_settings(
+        database_url=fresh_backend.database_url, jwt_secret="k" * 32, bcrypt_rounds=4
     )
-    accounts = Accounts(database, Passwords(4), Tokens("k" * 32, 3600), throttle)
+    services = Services.build(settings)
+    recorder = Recorder()
+    services.hub.watchers.append(recorder.heard)
+    await services.start()
     try:
-        yield Domain(
-            accounts=accounts,
-            classes=Classes(database, recorder, accounts),
-            sessions=Sessions(
-                database,
-                recorder,
-                Records(database, MemoryCache(), 3600),
-                throttle,
-            ),
-            history=History(database, excused_counts_against_rate=True),
-            recorder=recorder,
-        )
+        yield Domain(services, recorder)
     finally:
-        await database.close()
+        await services.close()

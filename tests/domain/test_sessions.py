@@ -74,7 +74,7 @@ async def test_class_id_must_be_the_callers(domain: Domain) -> None:
 async def test_latest_session_is_the_default(domain: Domain) -> None:
     teacher, first, (student,) = await domain.classroom(1)
     second = (await domain.classes.create(teacher, "Second"))["id"]
-    await domain.classes.add_student(teacher, second, student.user_id)
+    await domain.rosters.enrol(teacher, second, [student.user_id])
     await domain.sessions.start(teacher, StartInput(classId=first))
     await asyncio.sleep(0.01)
     await domain.sessions.start(teacher, StartInput(classId=uuid.UUID(second)))

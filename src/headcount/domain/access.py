@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
+from headcount.domain.schools import in_schools_of
 from headcount.security import Principal
 from headcount.store.tables import Class, Enrollment
 
@@ -32,11 +33,17 @@ class ClassFacts:
     """What the rule needs to know of a class and the caller."""
 
     teacher_id: uuid.UUID
-    enrolled: bool  # the caller is enrolled in it
+    enrolled: bool = False  # the caller is enrolled in it
+    in_callers_schools: bool = False  # it belongs to one of the caller's schools
+    archived: bool = False
 
 
 def allows(who: Principal, facts: ClassFacts, need: Need) -> bool:
-    manages = who.role == "teacher" and facts.teacher_id == who.user_id
+    """A class's teacher and its school's administrators manage it; enrolled students
+    attend it; either is a member."""
+    manages = (who.role == "teacher" and facts.teacher_id == who.user_id) or (
+        who.role == "admin" and facts.in_callers_schools
+    )
     attends = who.role == "student" and facts.enrolled
     if need is Need.MANAGE:
         return manages
@@ -70,21 +77,41 @@ def class_id_from_path(raw: str) -> uuid.UUID:
         raise errors.class_not_found() from None
 
 
-# A class's teacher, and whether the caller is enrolled: one round trip. Built once.
+# What the rule needs, in one round trip. Built once.
 _FACTS = select(
     Class.teacher_id,
     exists()
     .where(Enrollment.class_id == Class.id, Enrollment.student_id == bindparam("who"))
     .label("enrolled"),
+    in_schools_of(Class.school_id, bindparam("who")).label("in_callers_schools"),
+    Class.archived_at.is_not(None).label("archived"),
 ).where(Class.id == bindparam("class_id"))
 
 
-async def facts_of(conn: AsyncConnection, who: Principal, class_id: uuid.UUID) -> ClassFacts | None:
-    row = (await conn.execute(_FACTS, {"class_id": class_id, "who": who.user_id})).first()
-    return None if row is None else ClassFacts(row.teacher_id, bool(row.enrolled))
+# The same, holding the class row until the transaction ends: a roll call cannot start in a
+# class being archived, nor a class be archived while a roll call starts.
+_FACTS_HELD = _FACTS.with_for_update(read=True, of=Class)
+
+
+async def facts_of(
+    conn: AsyncConnection, who: Principal, class_id: uuid.UUID, *, hold: bool = False
+) -> ClassFacts | None:
+    statement = _FACTS_HELD if hold else _FACTS
+    row = (await conn.execute(statement, {"class_id": class_id, "who": who.user_id})).first()
+    if row is None:
+        return None
+    return ClassFacts(
+        row.teacher_id, bool(row.enrolled), bool(row.in_callers_schools), bool(row.archived)
+    )
 
 
 async def require(
-    conn: AsyncConnection, who: Principal, class_id: uuid.UUID, need: Need, *, live: bool = False
+    conn: AsyncConnection,
+    who: Principal,
+    class_id: uuid.UUID,
+    need: Need,
+    *,
+    live: bool = False,
+    hold: bool = False,
 ) -> ClassFacts:
-    return check(who, await facts_of(conn, who, class_id), need, live=live)
+    return check(who, await facts_of(conn, who, class_id, hold=hold), need, live=live)

@@ -12,9 +12,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from headcount.domain.events import ClassEvent, Marked
+from headcount.domain.schools import in_schools_of
 from headcount.security import Principal, Role
 from headcount.store.database import Database
 from headcount.store.tables import Class, Enrollment, User
@@ -52,6 +53,7 @@ class Viewer:
         return cls(who.user_id, who.role)
 
     def hears(self, reach: Reach) -> bool:
+        """A class's staff hear everything; a student what reaches all students, or them."""
         if self.role == "student":
             return not reach.private or reach.subject == self.user_id
         return True
@@ -70,6 +72,10 @@ async def hearing_of(db: Database, who: Principal) -> Hearing | None:
     student), or None when the account no longer exists: one query for both."""
     if who.role == "teacher":
         query = select(User.id, Class.id).outerjoin(Class, Class.teacher_id == User.id)
+    elif who.role == "admin":
+        query = select(User.id, Class.id).outerjoin(
+            Class, and_(in_schools_of(Class.school_id, User.id), Class.archived_at.is_(None))
+        )
     else:
         query = select(User.id, Enrollment.class_id).outerjoin(
             Enrollment, Enrollment.student_id == User.id

@@ -96,5 +96,41 @@ def too_many_requests(retry_after: int) -> DomainError:
     return DomainError(Kind.TOO_MANY, "Too many requests", retry_after)
 
 
+def signup_closed() -> DomainError:
+    return DomainError(Kind.FORBIDDEN, "Sign-up is closed")
+
+
+def email_domain_not_allowed() -> DomainError:
+    return DomainError(Kind.FORBIDDEN, "Email domain not allowed")
+
+
+def class_archived() -> DomainError:
+    return DomainError(Kind.CONFLICT, "Class is archived")
+
+
+def session_in_progress() -> DomainError:
+    return DomainError(Kind.CONFLICT, "Attendance session in progress")
+
+
+def wrong_password() -> DomainError:
+    return DomainError(Kind.INVALID, "Current password is incorrect")
+
+
+def invalid_setup_code() -> DomainError:
+    return DomainError(Kind.INVALID, "Invalid or expired setup code")
+
+
+def too_many_classes() -> DomainError:
+    return DomainError(Kind.CONFLICT, "Too many classes")
+
+
+def too_many_students() -> DomainError:
+    return DomainError(Kind.INVALID, "Too many students")
+
+
+def school_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "School not found")
+
+
 def unavailable() -> DomainError:
     return DomainError(Kind.UNAVAILABLE, "Service unavailable")

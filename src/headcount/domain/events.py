@@ -58,17 +58,33 @@ class AudienceLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassChanged:
+    """A class was renamed, archived or restored: what any process remembers of it is stale."""
+
+    class_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChanged:
+    """An account's name, e-mail or school changed: what any process remembers of it is stale."""
+
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
 class AccessRevoked:
-    """A user's tokens stopped being good: every one (`token_id` None) or a single one.
-    Their open connections close at once, on every process."""
+    """A user's tokens stopped being good: a single one (`token_id`), or every one but `keep`
+    (None: every one). Their open connections close at once, on every process, and what any
+    process remembers of the account is dropped."""
 
     user_id: uuid.UUID
     token_id: str | None = None
+    keep: str | None = None
 
 
 ClassEvent = Marked | Summarized | Finished | SessionOpened
 AudienceEvent = AudienceJoined | AudienceLeft
-Event = ClassEvent | AudienceEvent | AccessRevoked
+Event = ClassEvent | AudienceEvent | ClassChanged | AccountChanged | AccessRevoked
 
 
 class EventSink(Protocol):

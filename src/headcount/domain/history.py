@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.access import Need
-from headcount.domain.classes import roster_query
+from headcount.domain.classes import ROSTER_ORDER
 from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
@@ -25,7 +25,13 @@ from headcount.domain.views import (
 )
 from headcount.security import Principal
 from headcount.store.database import Database
-from headcount.store.tables import Attendance, AttendanceEvent, AttendanceSession
+from headcount.store.tables import (
+    Attendance,
+    AttendanceEvent,
+    AttendanceSession,
+    Enrollment,
+    User,
+)
 
 ATTENDED = ("present", "late")
 
@@ -54,6 +60,28 @@ def _finished(
         )
         .where(AttendanceSession.class_id == class_id, AttendanceSession.ended_at.is_not(None))
         .order_by(AttendanceSession.started_at.desc(), AttendanceSession.id)
+    )
+
+
+def _enrolled(class_id: uuid.UUID) -> Select[uuid.UUID, str, str]:
+    return (
+        select(User.id, User.name, User.email)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(Enrollment.class_id == class_id)
+        .order_by(*ROSTER_ORDER)
+    )
+
+
+def _former(class_id: uuid.UUID) -> Select[uuid.UUID, str, str]:
+    """Students no longer enrolled who were marked in the class: their history stays."""
+    still = select(Enrollment.student_id).where(Enrollment.class_id == class_id)
+    marked = select(Attendance.student_id).where(
+        Attendance.class_id == class_id, Attendance.student_id.not_in(still)
+    )
+    return (
+        select(User.id, User.name, User.email)
+        .where(User.id.in_(marked))
+        .order_by(User.name, User.id)
     )
 
 
@@ -127,7 +155,8 @@ class History:
         ]
 
     async def matrix(self, teacher: Principal, raw_class_id: str) -> AttendanceMatrix:
-        """Every enrolled student against every finished session, oldest first."""
+        """Every student against every finished session, oldest first: the enrolled ones in
+        enrolment order, then any who left the class but have marks in it."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
             await access.require(conn, teacher, class_id, Need.MANAGE)
@@ -141,7 +170,10 @@ class History:
                     .order_by(AttendanceSession.started_at, AttendanceSession.id)
                 )
             ).all()
-            students = (await conn.execute(roster_query(class_id))).all()
+            students = [
+                *(await conn.execute(_enrolled(class_id))).all(),
+                *(await conn.execute(_former(class_id))).all(),
+            ]
             marks = await conn.execute(
                 select(Attendance.session_id, Attendance.student_id, Attendance.status)
                 .join(AttendanceSession, AttendanceSession.id == Attendance.session_id)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.access import ClassFacts, Need
+from headcount.domain.schools import in_schools_of
 from headcount.domain.views import Counts, counts_of
 from headcount.security import Principal
 from headcount.store.database import AnySelect
@@ -93,8 +94,8 @@ async def resolve(
     order of checks: a named class that does not exist is `Class not found`.
     """
     query: AnySelect
-    need = Need.MANAGE if who.role == "teacher" else Need.ATTEND
-    if class_id is not None and who.role == "teacher":
+    need = Need.ATTEND if who.role == "student" else Need.MANAGE
+    if class_id is not None and need is Need.MANAGE:
         query = _OF_CLASS_LOCKED if lock else _OF_CLASS
         row = (await conn.execute(query, {"class_id": class_id})).first()
         if row is not None and access.allows(who, ClassFacts(row.teacher_id, False), need):
@@ -110,6 +111,12 @@ async def resolve(
             active_sessions()
             .join(Class, Class.id == AttendanceSession.class_id)
             .where(Class.teacher_id == who.user_id)
+        )
+    elif who.role == "admin":
+        query = (
+            active_sessions()
+            .join(Class, Class.id == AttendanceSession.class_id)
+            .where(in_schools_of(Class.school_id, who.user_id))
         )
     else:
         query = active_sessions().join(

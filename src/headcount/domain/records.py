@@ -19,7 +19,7 @@ from headcount.domain import access, errors
 from headcount.domain.access import Need
 from headcount.domain.views import CachedValue, StudentDay
 from headcount.outage import Outage
-from headcount.security import Principal
+from headcount.security import MANAGING_ROLES, Principal
 from headcount.store.database import Database
 from headcount.store.tables import Attendance, AttendanceSession
 
@@ -87,9 +87,10 @@ class Records:
         """Teachers read their own classes; students read only their own entries."""
         async with self.db.read() as conn:
             facts = await access.facts_of(conn, who, key.class_id)
-        if facts is not None and who.role == "student" and key.student_id != who.user_id:
+        manager = who.role in MANAGING_ROLES
+        if facts is not None and not manager and key.student_id != who.user_id:
             raise errors.role_required("teacher")
-        access.check(who, facts, Need.MANAGE if who.role == "teacher" else Need.ATTEND)
+        access.check(who, facts, Need.MANAGE if manager else Need.ATTEND)
 
     async def _lookup(self, key: CacheKey) -> tuple[CachedValue, str]:
         cached = await self._cached(key)

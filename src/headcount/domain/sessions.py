@@ -37,7 +37,7 @@ from headcount.domain.views import (
     SessionState,
     StatusView,
 )
-from headcount.security import Principal
+from headcount.security import MANAGING_ROLES, Principal
 from headcount.store.database import Database
 from headcount.store.tables import (
     Attendance,
@@ -68,7 +68,9 @@ class Sessions:
     async def _start(self, teacher: Principal, request: StartInput) -> SessionStarted:
         opened = False
         async with self.db.write() as conn:
-            await access.require(conn, teacher, request.classId, Need.MANAGE)
+            facts = await access.require(conn, teacher, request.classId, Need.MANAGE, hold=True)
+            if facts.archived:
+                raise errors.class_archived()
             row = (
                 await conn.execute(
                     active_sessions().where(AttendanceSession.class_id == request.classId)
@@ -217,7 +219,7 @@ class Sessions:
         async with self.db.read() as conn:
             session = await resolve(conn, who, class_id)
             tally = await counts(conn, session.id)
-            if who.role == "teacher":
+            if who.role in MANAGING_ROLES:
                 query = (
                     select(Enrollment.student_id, Attendance.status)
                     .outerjoin(

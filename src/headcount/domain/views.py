@@ -16,6 +16,35 @@ class UserView(TypedDict):
     role: str
 
 
+class SchoolView(TypedDict):
+    id: str
+    name: str
+    type: str
+    parentId: str | None
+    sourcedId: str | None
+
+
+class AccountView(TypedDict):
+    """An account as an administrator manages it."""
+
+    id: str
+    name: str
+    email: str
+    role: str
+    schoolId: str
+    active: bool
+    sourcedId: str | None
+    hasPassword: bool
+    createdAt: str
+
+
+class SetupCodeView(TypedDict):
+    userId: str
+    email: str
+    code: str
+    expiresAt: str
+
+
 class StudentView(TypedDict):
     id: str
     name: str

@@ -91,6 +91,9 @@ class Hub:
         self._audience: dict[str, dict[uuid.UUID, None]] = {}
         self._rooms: dict[str, dict[Room, None]] = {}
         self._ordered: dict[str, Ordered] = {}
+        # Told of every event applied here, local or from another process: what each
+        # process remembers of accounts and classes is dropped by these.
+        self.watchers: list[Callable[[Event], None]] = []
 
     async def start(self) -> None:
         await self.bus.start(self._apply)
@@ -167,9 +170,11 @@ class Hub:
         elif isinstance(event, AudienceLeft):
             self._forget(event.user_id, str(event.class_id))
         elif isinstance(event, AccessRevoked):
-            self.sessions.revoke(event.user_id, event.token_id)
-        else:
+            self.sessions.revoke(event.user_id, event.token_id, event.keep)
+        elif isinstance(event, ClassEvent):
             self._broadcast(event)
+        for watcher in self.watchers:
+            watcher(event)
 
     def _broadcast(self, event: ClassEvent) -> None:
         started = time.perf_counter()

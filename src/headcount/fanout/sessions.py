@@ -65,9 +65,13 @@ class Sessions:
     def holds(self, session: Session) -> bool:
         return session in self._by_user.get(session.principal.user_id, ())
 
-    def revoke(self, user_id: uuid.UUID, token_id: str | None = None) -> None:
+    def revoke(
+        self, user_id: uuid.UUID, token_id: str | None = None, keep: str | None = None
+    ) -> None:
+        """End the user's sessions of `token_id`, or of every token but `keep`."""
         for session in tuple(self._by_user.get(user_id, ())):
-            if token_id is None or session.principal.token_id == token_id:
+            held = session.principal.token_id
+            if (held == token_id) if token_id is not None else (held != keep):
                 self.remove(session)
                 session.revoke()
 

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from headcount.domain import errors
-from headcount.security import InvalidToken, Principal
+from headcount.security import InvalidToken, Principal, Role
 from headcount.services import Services
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,26 +41,37 @@ async def token_holder(request: Request) -> Principal:
 async def authenticate(
     request: Request, who: Annotated[Principal, Depends(token_holder)]
 ) -> Principal:
-    """A valid token of an account that still exists."""
-    if not await _services(request).accounts.exists(who.user_id):
+    """A token still good, of an account that still exists."""
+    if not await _services(request).accounts.honours(who):
         raise errors.unauthorized()
     return who
 
 
-def _role(role: str) -> Callable[[Principal], Awaitable[Principal]]:
+def _role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Callers of these roles; anyone else is refused as not being the first of them."""
+
     async def check(who: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        if who.role != role:
-            raise errors.role_required(role)
+        if who.role not in roles:
+            raise errors.role_required(roles[0])
         return who
 
     return check
 
 
+async def client_address(request: Request) -> str:
+    """Who is asking, as far as the limits are concerned (uvicorn applies trusted proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
 ServicesDep = Annotated[Services, Depends(services)]
+ClientAddress = Annotated[str, Depends(client_address)]
 TokenHolder = Annotated[Principal, Depends(token_holder)]
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 Teacher = Annotated[Principal, Depends(_role("teacher"))]
+# A class's teacher or an administrator of its school: whoever may manage a class.
+Manager = Annotated[Principal, Depends(_role("teacher", "admin"))]
 Student = Annotated[Principal, Depends(_role("student"))]
+Admin = Annotated[Principal, Depends(_role("admin"))]
 
 
 def _is_json(content_type: str | None) -> bool:

@@ -13,7 +13,7 @@ DESCRIPTIONS = {
     401: "Unauthorized, token missing or invalid",
     403: "Forbidden: wrong role, or not this class's teacher or student",
     404: "Not found",
-    409: "No active attendance session",
+    409: "Conflict: no active attendance session, class archived, session in progress",
     413: "Request body too large",
     429: "Too many requests (Retry-After says when to try again)",
     503: "Service unavailable",

@@ -26,7 +26,7 @@ from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.hub import next_in_order
 from headcount.realtime import protocol
 from headcount.realtime.socketio_guard import GuardedServer
-from headcount.security import InvalidToken, Principal
+from headcount.security import MANAGING_ROLES, InvalidToken, Principal
 from headcount.services import Services
 
 log = structlog.get_logger(__name__)
@@ -121,6 +121,8 @@ class Gateway(socketio.AsyncNamespace):  # type: ignore[misc]
             principal = self.services.tokens.from_header(token)
         except InvalidToken:
             raise socketio.exceptions.ConnectionRefusedError(protocol.UNAUTHORIZED) from None
+        if not await self.services.accounts.honours(principal):
+            raise socketio.exceptions.ConnectionRefusedError(protocol.UNAUTHORIZED)
         client = Client(sid, principal, self)
         if not self.services.hub.sessions.add(client):
             raise socketio.exceptions.ConnectionRefusedError(protocol.TOO_MANY_CONNECTIONS)
@@ -178,7 +180,7 @@ class Gateway(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def _mark(self, sid: str, data: Any) -> dict[str, Any]:
         principal = self.clients[sid].principal
-        if principal.role != "teacher":
+        if principal.role not in MANAGING_ROLES:
             raise errors.event_role_required("teacher")
         body = CachedMarkInput.model_validate(data if isinstance(data, dict) else {})
         mark = body.as_mark(principal, source="socketio")

@@ -25,7 +25,7 @@ from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.hub import Hub, next_in_order
 from headcount.realtime import protocol
 from headcount.realtime.transport import EXTENSION, Socket
-from headcount.security import InvalidToken, Principal
+from headcount.security import MANAGING_ROLES, InvalidToken, Principal
 from headcount.services import Services
 
 log = structlog.get_logger(__name__)
@@ -33,6 +33,7 @@ PATH = "/ws"
 MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
+STUDENTS = ("student",)
 # Messages a connection may have waiting before its socket stops reading more.
 INBOX_LIMIT = 8
 # Browsers cannot set headers on a WebSocket: they offer this subprotocol with the token as
@@ -103,7 +104,7 @@ Handler = Callable[[Services, Connection, Any], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Route:
-    role: str
+    roles: tuple[str, ...]  # who may send it; a refusal names the first
     payload: type[BaseModel]
     handle: Handler
 
@@ -150,13 +151,13 @@ async def _state(services: Services, conn: Connection, data: SessionTarget) -> N
 
 
 ROUTES: dict[str, Route] = {
-    protocol.ATTENDANCE_MARKED: Route("teacher", MarkInput, _mark),
-    protocol.TODAY_SUMMARY: Route("teacher", SessionTarget, _summary),
-    protocol.MY_ATTENDANCE: Route("student", SessionTarget, _my_attendance),
-    protocol.DONE: Route("teacher", SessionTarget, _done),
-    protocol.SESSION_STATE: Route("any", SessionTarget, _state),
-    protocol.CHECK_IN: Route("student", CheckInInput, _check_in),
-    protocol.CHECKIN_CODE: Route("teacher", SessionTarget, _check_in_code),
+    protocol.ATTENDANCE_MARKED: Route(MANAGING_ROLES, MarkInput, _mark),
+    protocol.TODAY_SUMMARY: Route(MANAGING_ROLES, SessionTarget, _summary),
+    protocol.MY_ATTENDANCE: Route(STUDENTS, SessionTarget, _my_attendance),
+    protocol.DONE: Route(MANAGING_ROLES, SessionTarget, _done),
+    protocol.SESSION_STATE: Route((*MANAGING_ROLES, *STUDENTS), SessionTarget, _state),
+    protocol.CHECK_IN: Route(STUDENTS, CheckInInput, _check_in),
+    protocol.CHECKIN_CODE: Route(MANAGING_ROLES, SessionTarget, _check_in_code),
 }
 
 
@@ -190,8 +191,8 @@ class Dispatcher:
         metrics.MESSAGES.labels("in", name if route else "unknown").inc()
         if route is None:
             raise DomainError(errors.Kind.INVALID, protocol.UNKNOWN_EVENT)
-        if route.role != "any" and conn.principal.role != route.role:
-            raise errors.event_role_required(route.role)
+        if conn.principal.role not in route.roles:
+            raise errors.event_role_required(route.roles[0])
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -252,6 +253,15 @@ async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatc
     try:
         principal = services.tokens.from_header(token)
     except InvalidToken:
+        await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
+        return
+    try:
+        honoured = await services.accounts.honours(principal)
+    except Exception as exc:
+        log.warning("could not set up a connection", error=repr(exc))
+        await websocket.close(INTERNAL_ERROR)
+        return
+    if not honoured:
         await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
         return
     hub = services.hub

@@ -36,23 +36,53 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# Every install has this school: sign-ups land in it, so a single school notices nothing.
+DEFAULT_SCHOOL_ID = uuid.UUID("5c4f7d1e-0000-4000-8000-000000000001")
+
+
+class Org(Base):
+    """A district or a school, as OneRoster's `orgs.csv` has them."""
+
+    __tablename__ = "orgs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    name: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("orgs.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('teacher', 'student')", name="role"),
+        CheckConstraint("role IN ('teacher', 'student', 'admin', 'guardian')", name="role"),
         Index("ix_users_role_created", "role", "created_at"),
+        Index("ix_users_school_role", "school_id", "role", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(100))
+    # None until an account that arrived by import is set up with its one-time code.
+    password_hash: Mapped[str | None] = mapped_column(String(100), nullable=True)
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orgs.id"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    # Tokens carry the generation they were issued in; raising it revokes every older one
+    # except `kept_token` (the one a password was changed with).
+    token_generation: Mapped[int] = mapped_column(Integer, server_default="0")
+    kept_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Class(Base):
     __tablename__ = "classes"
+    __table_args__ = (Index("ix_classes_school", "school_id", "created_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     class_name: Mapped[str] = mapped_column(String(200))
@@ -60,6 +90,9 @@ class Class(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(Timestamp)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orgs.id"))
+    archived_at: Mapped[datetime | None] = mapped_column(Timestamp, nullable=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
 
 
 class Enrollment(Base):
@@ -72,6 +105,46 @@ class Enrollment(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     enrolled_at: Mapped[datetime] = mapped_column(Timestamp)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+
+
+class GuardianLink(Base):
+    """A guardian (OneRoster's parent or guardian) of a student."""
+
+    __tablename__ = "guardian_links"
+
+    guardian_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RevokedToken(Base):
+    """Tokens logged out before they expired; forgotten once they would have expired."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class SetupCode(Base):
+    """A one-time code that lets an account without a password set one (`POST /auth/setup`).
+    Only its hash is kept."""
+
+    __tablename__ = "setup_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class AttendanceSession(Base):
@@ -128,9 +201,11 @@ class AttendanceEvent(Base):
     __tablename__ = "attendance_events"
     __table_args__ = (
         Index("ix_attendance_events_session", "session_id", "id"),
-        # A client's operation id is applied once, whichever process sees it first.
+        # A client's operation id is applied once per session, whichever process sees it
+        # first; another teacher's id in another session is none of its business.
         Index(
             "uq_attendance_events_applied_op",
+            "session_id",
             "op_id",
             unique=True,
             postgresql_where=text("applied AND op_id IS NOT NULL"),

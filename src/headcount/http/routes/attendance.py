@@ -21,9 +21,9 @@ from headcount.domain.views import (
     StatusView,
 )
 from headcount.http.deps import (
+    Manager,
     ServicesDep,
     Student,
-    Teacher,
     body_doc,
     json_body,
     query,
@@ -43,7 +43,7 @@ router = APIRouter(tags=["attendance"])
 )
 async def start(
     services: ServicesDep,
-    teacher: Teacher,
+    teacher: Manager,
     body: Annotated[StartInput, Depends(json_body(StartInput))],
 ) -> Response:
     return ok(await services.sessions.start(teacher, body))
@@ -57,7 +57,7 @@ async def start(
 )
 async def check_in_code(
     services: ServicesDep,
-    teacher: Teacher,
+    teacher: Manager,
     params: Annotated[ClassQuery, Depends(query(ClassQuery))],
 ) -> Response:
     return ok(await services.sessions.check_in_code(teacher, params.classId, strict=True))
@@ -101,7 +101,7 @@ async def my_history(services: ServicesDep, student: Student, class_id: str) -> 
     response_model=Success[list[SessionHistoryRow]],
     responses=failures(401, 403, 404),
 )
-async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
+async def sessions(services: ServicesDep, teacher: Manager, class_id: str) -> Response:
     return ok(await services.history.sessions(teacher, class_id))
 
 
@@ -111,7 +111,7 @@ async def sessions(services: ServicesDep, teacher: Teacher, class_id: str) -> Re
     responses=failures(401, 403, 404),
 )
 async def session_events(
-    services: ServicesDep, teacher: Teacher, class_id: str, session_id: str
+    services: ServicesDep, teacher: Manager, class_id: str, session_id: str
 ) -> Response:
     return ok(await services.history.events(teacher, class_id, session_id))
 
@@ -127,7 +127,7 @@ async def session_events(
 )
 async def attendance(
     services: ServicesDep,
-    teacher: Teacher,
+    teacher: Manager,
     class_id: str,
     params: Annotated[AttendanceQuery, Depends(query(AttendanceQuery))],
 ) -> Response:

@@ -11,8 +11,17 @@ from typing_extensions import TypedDict
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import LoginInput, SignupInput, TokenForm
+from headcount.domain.management_inputs import PasswordChangeInput, SetupInput
 from headcount.domain.views import UserView
-from headcount.http.deps import ServicesDep, TokenHolder, body_doc, json_body, validated
+from headcount.http.deps import (
+    ClientAddress,
+    CurrentUser,
+    ServicesDep,
+    TokenHolder,
+    body_doc,
+    json_body,
+    validated,
+)
 from headcount.http.envelope import JSONResponse, ok
 from headcount.http.schemas import Success, failures
 
@@ -29,23 +38,20 @@ class TokenGrant(TypedDict):
     user: UserView
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post(
     "/signup",
     status_code=201,
     openapi_extra=body_doc(SignupInput),
     response_model=Success[UserView],
-    responses=failures(400, 429),
+    responses=failures(400, 403, 429),
 )
 async def signup(
     services: ServicesDep,
-    request: Request,
+    address: ClientAddress,
     body: Annotated[SignupInput, Depends(json_body(SignupInput))],
 ) -> Response:
-    return ok(await services.accounts.signup(body, _address(request)), 201)
+    """Open to anyone, to students only, or closed, as `SIGNUP` says."""
+    return ok(await services.accounts.signup(body, address), 201)
 
 
 @router.post(
@@ -56,10 +62,10 @@ async def signup(
 )
 async def login(
     services: ServicesDep,
-    request: Request,
+    address: ClientAddress,
     body: Annotated[LoginInput, Depends(json_body(LoginInput))],
 ) -> Response:
-    token, _ = await services.accounts.login(body.email, body.password, _address(request))
+    token, _ = await services.accounts.login(body.email, body.password, address)
     return ok({"token": token})
 
 
@@ -90,7 +96,7 @@ async def me(services: ServicesDep, who: TokenHolder) -> Response:
         }
     },
 )
-async def token(services: ServicesDep, request: Request) -> Response:
+async def token(services: ServicesDep, request: Request, address: ClientAddress) -> Response:
     """OAuth2 password grant: answered outside the envelope, as OAuth2 clients expect."""
     try:
         form = validated(TokenForm, dict(await request.form()))
@@ -98,7 +104,45 @@ async def token(services: ServicesDep, request: Request) -> Response:
         raise
     except Exception:
         raise errors.invalid_schema() from None
-    access_token, user = await services.accounts.login(
-        form.username, form.password, _address(request)
-    )
+    access_token, user = await services.accounts.login(form.username, form.password, address)
     return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})
+
+
+@router.post("/logout", response_model=Success[None], responses=failures(401))
+async def logout(services: ServicesDep, who: CurrentUser) -> Response:
+    """The token used is refused from now on, on every process, and its sockets close."""
+    await services.credentials.logout(who)
+    return ok(None)
+
+
+@router.post(
+    "/password",
+    openapi_extra=body_doc(PasswordChangeInput),
+    response_model=Success[None],
+    responses=failures(400, 401, 429),
+)
+async def change_password(
+    services: ServicesDep,
+    who: CurrentUser,
+    address: ClientAddress,
+    body: Annotated[PasswordChangeInput, Depends(json_body(PasswordChangeInput))],
+) -> Response:
+    """A new password; the user's other tokens are revoked, the one used stays good."""
+    await services.credentials.change_password(who, body.currentPassword, body.newPassword, address)
+    return ok(None)
+
+
+@router.post(
+    "/setup",
+    openapi_extra=body_doc(SetupInput),
+    response_model=Success[TokenView],
+    responses=failures(400, 429),
+)
+async def setup(
+    services: ServicesDep,
+    address: ClientAddress,
+    body: Annotated[SetupInput, Depends(json_body(SetupInput))],
+) -> Response:
+    """Set the password of an account that has none, with its one-time setup code."""
+    token, _ = await services.credentials.setup(body.email, body.code, body.password, address)
+    return ok({"token": token})

@@ -16,8 +16,8 @@ from headcount.domain.records import today
 from headcount.domain.views import CachedValue, MarkReceipt, StudentDay
 from headcount.http.deps import (
     CurrentUser,
+    Manager,
     ServicesDep,
-    Teacher,
     body_doc,
     json_body,
     query,
@@ -41,7 +41,7 @@ class Invalidated(TypedDict):
 )
 async def mark(
     services: ServicesDep,
-    teacher: Teacher,
+    teacher: Manager,
     body: Annotated[CachedMarkInput, Depends(json_body(CachedMarkInput))],
 ) -> Response:
     mark = body.as_mark(teacher, source="rest")
@@ -83,7 +83,7 @@ async def cached_value(
     response_model=Success[Invalidated],
     responses=failures(401, 403, 404),
 )
-async def invalidate_class(services: ServicesDep, teacher: Teacher, class_id: str) -> Response:
+async def invalidate_class(services: ServicesDep, teacher: Manager, class_id: str) -> Response:
     return ok({"invalidated": await services.records.invalidate(teacher, class_id, None)})
 
 
@@ -93,7 +93,7 @@ async def invalidate_class(services: ServicesDep, teacher: Teacher, class_id: st
     responses=failures(401, 403, 404),
 )
 async def invalidate_student(
-    services: ServicesDep, teacher: Teacher, class_id: str, student_id: str
+    services: ServicesDep, teacher: Manager, class_id: str, student_id: str
 ) -> Response:
     try:
         student = uuid.UUID(student_id)

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from headcount.domain.inputs import AddStudentInput, ClassInput, StudentsQuery
+from headcount.domain.management_inputs import ClassChangesInput, ClassesQuery, EnrolInput
 from headcount.domain.views import ClassDetail, ClassListing, ClassView, StudentView
 from headcount.http.deps import (
     CurrentUser,
+    Manager,
     ServicesDep,
     Teacher,
     body_doc,
@@ -47,11 +49,65 @@ async def create_class(
 )
 async def add_student(
     services: ServicesDep,
-    teacher: Teacher,
+    manager: Manager,
     body: Annotated[AddStudentInput, Depends(json_body(AddStudentInput))],
     class_id: str,
 ) -> Response:
-    return ok(await services.classes.add_student(teacher, class_id, body.studentId))
+    return ok(await services.rosters.enrol(manager, class_id, [body.studentId]))
+
+
+@router.post(
+    "/class/{class_id}/students",
+    openapi_extra=body_doc(EnrolInput),
+    response_model=Success[ClassView],
+    responses=failures(400, 401, 403, 404, 409),
+)
+async def enrol(
+    services: ServicesDep,
+    manager: Manager,
+    body: Annotated[EnrolInput, Depends(json_body(EnrolInput))],
+    class_id: str,
+) -> Response:
+    """Enrol up to 1,000 students of the class's school at once, all or nothing."""
+    return ok(await services.rosters.enrol(manager, class_id, body.studentIds))
+
+
+@router.delete(
+    "/class/{class_id}/students/{student_id}",
+    response_model=Success[ClassView],
+    responses=failures(401, 403, 404),
+)
+async def unenrol(
+    services: ServicesDep, manager: Manager, class_id: str, student_id: str
+) -> Response:
+    """Remove a student from the class; their past marks stay in its history."""
+    return ok(await services.rosters.unenrol(manager, class_id, student_id))
+
+
+@router.patch(
+    "/class/{class_id}",
+    openapi_extra=body_doc(ClassChangesInput),
+    response_model=Success[ClassView],
+    responses=failures(400, 401, 403, 404),
+)
+async def change_class(
+    services: ServicesDep,
+    manager: Manager,
+    body: Annotated[ClassChangesInput, Depends(json_body(ClassChangesInput))],
+    class_id: str,
+) -> Response:
+    """Rename the class (`className`), or bring it back from the archive (`archived: false`)."""
+    return ok(await services.classes.change(manager, class_id, body))
+
+
+@router.delete(
+    "/class/{class_id}",
+    response_model=Success[ClassView],
+    responses=failures(401, 403, 404, 409),
+)
+async def archive_class(services: ServicesDep, manager: Manager, class_id: str) -> Response:
+    """Archive the class: its history stays readable; it leaves `GET /classes`."""
+    return ok(await services.classes.archive(manager, class_id))
 
 
 @router.get(
@@ -71,12 +127,21 @@ async def class_detail(services: ServicesDep, who: CurrentUser, class_id: str) -
 )
 async def students(
     services: ServicesDep,
-    teacher: Teacher,
+    manager: Manager,
     params: Annotated[StudentsQuery, Depends(query(StudentsQuery))],
 ) -> Response:
-    return ok(await services.classes.students(params))
+    return ok(await services.listings.students(manager, params))
 
 
-@router.get("/classes", response_model=Success[list[ClassListing]], responses=failures(401))
-async def my_classes(services: ServicesDep, who: CurrentUser) -> Response:
-    return ok(await services.classes.of(who))
+@router.get(
+    "/classes",
+    openapi_extra=query_doc(ClassesQuery),
+    response_model=Success[list[ClassListing]],
+    responses=failures(400, 401),
+)
+async def my_classes(
+    services: ServicesDep,
+    who: CurrentUser,
+    params: Annotated[ClassesQuery, Depends(query(ClassesQuery))],
+) -> Response:
+    return ok(await services.listings.classes(who, params.archived))
