@@ -26,6 +26,7 @@ from headcount.domain.throttle import Throttle
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
 from headcount.fanout.redis_bus import RedisBus
+from headcount.roster.importer import RosterImports
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
 from headcount.store.database import Database
@@ -44,6 +45,7 @@ class Services:
     schools: Schools
     classes: Classes
     rosters: Rosters
+    imports: RosterImports
     listings: Listings
     sessions: Sessions
     records: Records
@@ -87,6 +89,7 @@ class Services:
             schools=Schools(db),
             classes=classes,
             rosters=Rosters(db, hub, classes),
+            imports=RosterImports(db, hub),
             listings=Listings(db),
             sessions=Sessions(db, hub, records, throttle),
             records=records,

@@ -82,3 +82,9 @@ class AccountChangesInput(Input):
     email: Email | None = None
     active: JsonBool | None = None
     schoolId: uuid.UUID | None = None
+
+
+class RosterQuery(Input):
+    """`POST /admin/rosters?dryRun=true`: check and count, write nothing."""
+
+    dryRun: bool = False

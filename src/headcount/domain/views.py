@@ -45,6 +45,23 @@ class SetupCodeView(TypedDict):
     expiresAt: str
 
 
+class ImportCounts(TypedDict):
+    created: int
+    updated: int
+    unchanged: int
+    archived: int
+    skipped: int
+
+
+class RosterReport(TypedDict):
+    dryRun: bool
+    orgs: ImportCounts
+    users: ImportCounts
+    classes: ImportCounts
+    enrollments: ImportCounts
+    guardianLinks: ImportCounts
+
+
 class StudentView(TypedDict):
     id: str
     name: str

@@ -104,13 +104,19 @@ class RedisBus(Bus):
         loop = asyncio.get_running_loop()
         while True:
             queued_at, channel, data = await self._outbox.get()
-            if loop.time() - queued_at > STALE_SECONDS:
-                continue  # at most once: a broadcast this late would only confuse
             try:
+                if loop.time() - queued_at > STALE_SECONDS:
+                    continue  # at most once: a broadcast this late would only confuse
                 await self.redis.publish(channel, data)
                 self.outage.over()
             except (RedisError, OSError) as exc:
                 self.outage.begun(exc)
+            finally:
+                self._outbox.task_done()
+
+    async def drain(self, seconds: float = 5.0) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outbox.join(), seconds)
 
     async def _closed(self) -> None:
         for task in tuple(self._tasks):

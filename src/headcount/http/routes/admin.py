@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from headcount.domain.management_inputs import (
     AccountChangesInput,
     AccountsQuery,
     NewAccountInput,
+    RosterQuery,
 )
-from headcount.domain.views import AccountView, SchoolView, SetupCodeView
+from headcount.domain.views import AccountView, RosterReport, SchoolView, SetupCodeView
 from headcount.http.deps import Admin, ServicesDep, body_doc, json_body, query, query_doc
 from headcount.http.envelope import ok
 from headcount.http.schemas import Success, failures
@@ -81,3 +82,29 @@ async def change_account(
 async def setup_code(services: ServicesDep, admin: Admin, user_id: str) -> Response:
     """A new one-time code with which the user sets a password (`POST /auth/setup`)."""
     return ok(await services.directory.setup_code(admin, user_id))
+
+
+@router.post(
+    "/rosters",
+    openapi_extra={
+        **query_doc(RosterQuery),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+    },
+    response_model=Success[RosterReport],
+    responses=failures(400, 401, 403, 413),
+)
+async def import_roster(
+    services: ServicesDep,
+    admin: Admin,
+    params: Annotated[RosterQuery, Depends(query(RosterQuery))],
+    request: Request,
+) -> Response:
+    """Import a OneRoster 1.1 CSV zip into the administrator's schools (docs/roster-import.md)."""
+    report = await services.imports.by_admin(admin, await request.body(), params.dryRun)
+    return ok(report.view())

@@ -1,0 +1,78 @@
+"""A roster import from start to end: open the upload, read and check every file, plan every
+change against the database, and only then write it all in one transaction and announce it,
+so open sockets follow at once on every process. A dry run stops before the writes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from headcount.domain.events import EventSink
+from headcount.domain.schools import schools_of
+from headcount.roster import existing as stored
+from headcount.roster.apply import Plan, plan_records, run
+from headcount.roster.archive import UPLOAD, open_upload
+from headcount.roster.checks import check_duplicates, check_references
+from headcount.roster.enrolments import plan_enrolments, plan_links
+from headcount.roster.problems import Problems, rejected_file
+from headcount.roster.records import read_oneroster
+from headcount.roster.report import Report
+from headcount.security import Principal
+from headcount.store.database import Database
+from headcount.store.tables import Org
+
+
+class _DryRun(Exception):
+    """Leaves the transaction, rolling back what a dry run planned (it wrote nothing)."""
+
+
+class RosterImports:
+    def __init__(self, db: Database, events: EventSink) -> None:
+        self.db = db
+        self.events = events
+
+    async def by_admin(self, admin: Principal, data: bytes, dry_run: bool) -> Report:
+        """An administrator imports into their schools only."""
+        async with self.db.read() as conn:
+            schools = set(await conn.scalars(schools_of(admin.user_id)))
+        return await self.load(data, schools, dry_run)
+
+    async def under(self, org_id: uuid.UUID) -> set[uuid.UUID]:
+        """An org and the orgs directly under it: what the command's `--school` allows."""
+        async with self.db.read() as conn:
+            below = await conn.scalars(select(Org.id).where(Org.parent_id == org_id))
+            return {org_id, *below}
+
+    async def load(self, data: bytes, schools: Iterable[uuid.UUID] | None, dry_run: bool) -> Report:
+        """Import `data` into `schools` (None: anywhere); 400 with every problem, else what
+        was done (or, in a dry run, what would be)."""
+        problems = Problems()
+        roster = read_oneroster(open_upload(data), problems)
+        check_duplicates(roster, problems)
+        problems.raise_any()
+        plan = Plan(None if schools is None else set(schools), Report(dry_run), problems)
+        try:
+            async with self.db.write() as conn:
+                existing = await stored.load(conn, roster)
+                check_references(roster, existing.known(), problems)
+                problems.raise_any()
+                plan_records(plan, roster, existing)
+                plan_enrolments(plan, roster, existing)
+                plan_links(plan, roster, existing)
+                problems.raise_any()
+                if dry_run:
+                    raise _DryRun
+                await run(conn, plan)
+        except _DryRun:
+            return plan.report
+        except IntegrityError:
+            # Another change (a sign-up, another import) took an e-mail or id meanwhile.
+            raise rejected_file(
+                UPLOAD, "conflicts with a change made meanwhile; try again"
+            ) from None
+        for event in plan.events:
+            await self.events.publish(event)
+        return plan.report
