@@ -96,3 +96,45 @@ async def sign_in(api: Api, admin: Account, account: dict[str, Any]) -> Account:
     return Account(
         account["id"], account["name"], account["email"], account["role"], "imported-pass-1", token
     )
+
+
+@dataclass(frozen=True)
+class LiveRoster:
+    """An imported class with its teacher and `enrolled` student set up, and `waiting`, a
+    student of the school in no class yet; and the delta that swaps the two students."""
+
+    teacher: Account
+    enrolled: Account
+    waiting: Account
+    class_id: str
+    swap: bytes
+
+
+async def live_roster(api: Api, admin: Account, district_sid: str) -> LiveRoster:
+    from tests.support.oneroster import small_school
+
+    marker = tag()
+    school = f"{marker}-school"
+    roster = small_school(marker, 1, district_sid)
+    roster.user(f"{marker}-w", "student", school, f"{marker}-w@example.org", name="Wai Ting")
+    ok(await api.request("POST", "/admin/rosters", admin.token, content=roster.zip()))
+    found = await accounts(api, admin, marker)
+    teacher = await sign_in(api, admin, found[f"{marker}-t1"])
+    enrolled = await sign_in(api, admin, found[f"{marker}-s0"])
+    waiting = await sign_in(api, admin, found[f"{marker}-w"])
+    (klass,) = ok(await api.request("GET", "/classes", teacher.token))
+    swap = OneRoster(mode="delta")
+    stamp = {"dateLastModified": "2026-11-30T10:00:00.000Z"}
+    swap.enrol(
+        f"{marker}-e-s0",
+        f"{marker}-c1",
+        f"{marker}-s0",
+        "student",
+        school,
+        status="tobedeleted",
+        **stamp,
+    )
+    swap.enrol(
+        f"{marker}-e-w", f"{marker}-c1", f"{marker}-w", "student", school, status="active", **stamp
+    )
+    return LiveRoster(teacher, enrolled, waiting, klass["id"], swap.zip())

@@ -16,6 +16,7 @@ from tests.contract.roster_helpers import (
     District,
     accounts,
     imported,
+    live_roster,
     make_district,
     post_roster,
 )
@@ -285,3 +286,18 @@ async def test_only_administrators_import(api: Api) -> None:
     teacher = await api.teacher()
     fails(await post_roster(api, teacher, b"x"), 403, ADMIN_ONLY)
     fails(await api.request("POST", "/admin/rosters", content=b"x"), 401, UNAUTHORIZED)
+
+
+# --- live audiences follow the import ------------------------------------------------------------
+
+
+async def test_open_sockets_follow_an_import_at_once(api: Api, district: District) -> None:
+    live = await live_roster(api, district.admin, district.sid)
+    async with await api.ws(live.enrolled) as leaving, await api.ws(live.waiting) as joining:
+        report = await imported(api, district.admin, live.swap)
+        assert counts(report, "enrollments") == {"created": 1, "archived": 1}
+        await api.start(live.teacher, live.class_id)
+        heard = await joining.receive()
+        assert heard["event"] == "SESSION_STARTED"
+        assert heard["data"]["classId"] == live.class_id
+        await leaving.expect_silence()
