@@ -14,7 +14,7 @@ from headcount.domain.credentials import issue_codes
 from headcount.domain.errors import DomainError
 from headcount.services import Services
 from headcount.settings import Settings
-from headcount.store.tables import User
+from headcount.store.tables import DEFAULT_SCHOOL_ID, User
 
 
 def _problem_lines(exc: DomainError) -> list[str]:
@@ -36,15 +36,16 @@ def read_file(path: Path) -> bytes:
 async def import_file(
     settings: Settings, data: bytes, school: str | None, dry_run: bool
 ) -> list[str]:
-    """Import a roster, into `school` and the orgs under it if given; the lines of the
-    report to print."""
+    """Import a roster, into `school` and the orgs under it if given (a plain CSV: into
+    `school`, else the default school); the lines of the report to print."""
     services = Services.build(settings)
     await services.start()
     try:
-        scope = None
+        scope, home = None, DEFAULT_SCHOOL_ID
         if school is not None:
-            scope = await services.imports.under(await school_named(services, school))
-        report = await services.imports.load(data, scope, dry_run)
+            home = await school_named(services, school)
+            scope = await services.imports.under(home)
+        report = await services.imports.load(data, scope, dry_run, home)
         # Other processes hear of the changes over the bus: let it carry them before leaving.
         await services.hub.bus.drain()
     except DomainError as exc:

@@ -301,3 +301,67 @@ async def test_open_sockets_follow_an_import_at_once(api: Api, district: Distric
         assert heard["event"] == "SESSION_STARTED"
         assert heard["data"]["classId"] == live.class_id
         await leaving.expect_silence()
+
+
+# --- the plain CSV -------------------------------------------------------------------------------
+
+
+def plain(*lines: str) -> bytes:
+    return (
+        "className,teacherEmail,studentName,studentEmail\r\n"
+        + "".join(line + "\r\n" for line in lines)
+    ).encode()
+
+
+async def test_a_plain_csv_makes_accounts_classes_and_enrolments_once(
+    api: Api, district: District
+) -> None:
+    marker = tag()
+    data = plain(
+        f"Art 1,{marker}-t@example.org,Ann Able,{marker}-a@example.org",
+        f"Art 1,{marker}-t@example.org,Bob Best,{marker}-b@example.org",
+        f"Art 2,{marker}-t@example.org,Ann Able,{marker}-a@example.org",
+    )
+    first = await imported(api, district.admin, data)
+    assert counts(first, "users") == {"created": 3}
+    assert counts(first, "classes") == {"created": 2}
+    assert counts(first, "enrollments") == {"created": 3}
+    again = await imported(api, district.admin, data)
+    assert counts(again, "users") == {"unchanged": 3}
+    assert counts(again, "classes") == {"unchanged": 2}
+    assert counts(again, "enrollments") == {"unchanged": 3}
+    found = ok(await api.request("GET", f"/admin/users?q={marker}", district.admin.token))
+    assert {(a["name"], a["role"]) for a in found} == {
+        (f"{marker}-t", "teacher"),
+        ("Ann Able", "student"),
+        ("Bob Best", "student"),
+    }
+
+
+async def test_a_plain_csv_with_bad_lines_writes_nothing(api: Api, district: District) -> None:
+    marker = tag()
+    teacher = await api.teacher()  # of the default school, not the administrator's
+    data = plain(
+        f"Art 1,{marker}-t@example.org,Ann Able,not-an-email",
+        f"Art 1,{teacher.email},Bob Best,{marker}-b@example.org",
+    )
+    problems = await rejected(api, district, data)
+    assert problems == [
+        {
+            "file": "roster.csv",
+            "line": 2,
+            "column": "studentEmail",
+            "message": "not an e-mail address",
+        }
+    ]
+    data = plain(f"Art 1,{teacher.email},Bob Best,{marker}-b@example.org")
+    problems = await rejected(api, district, data)
+    assert problems == [
+        {
+            "file": "roster.csv",
+            "line": 2,
+            "column": "teacherEmail",
+            "message": "not a teacher of your schools",
+        }
+    ]
+    assert await accounts(api, district.admin, marker) == {}

@@ -5,24 +5,29 @@ so open sockets follow at once on every process. A dry run stops before the writ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from headcount.domain import errors
 from headcount.domain.events import EventSink
 from headcount.domain.schools import schools_of
 from headcount.roster import existing as stored
 from headcount.roster.apply import Plan, plan_records, run
 from headcount.roster.archive import UPLOAD, open_upload
 from headcount.roster.checks import check_duplicates, check_references
+from headcount.roster.columns import PLAIN
 from headcount.roster.enrolments import plan_enrolments, plan_links
+from headcount.roster.plain import plan_plain
 from headcount.roster.problems import Problems, rejected_file
 from headcount.roster.records import read_oneroster
 from headcount.roster.report import Report
+from headcount.roster.table import read_table
 from headcount.security import Principal
 from headcount.store.database import Database
-from headcount.store.tables import Org
+from headcount.store.tables import DEFAULT_SCHOOL_ID, Org, User
 
 
 class _DryRun(Exception):
@@ -35,10 +40,13 @@ class RosterImports:
         self.events = events
 
     async def by_admin(self, admin: Principal, data: bytes, dry_run: bool) -> Report:
-        """An administrator imports into their schools only."""
+        """An administrator imports into their schools only; a plain CSV, into their own."""
         async with self.db.read() as conn:
             schools = set(await conn.scalars(schools_of(admin.user_id)))
-        return await self.load(data, schools, dry_run)
+            home = await conn.scalar(select(User.school_id).where(User.id == admin.user_id))
+        if home is None:
+            raise errors.unauthorized()
+        return await self.load(data, schools, dry_run, home)
 
     async def under(self, org_id: uuid.UUID) -> set[uuid.UUID]:
         """An org and the orgs directly under it: what the command's `--school` allows."""
@@ -46,24 +54,49 @@ class RosterImports:
             below = await conn.scalars(select(Org.id).where(Org.parent_id == org_id))
             return {org_id, *below}
 
-    async def load(self, data: bytes, schools: Iterable[uuid.UUID] | None, dry_run: bool) -> Report:
-        """Import `data` into `schools` (None: anywhere); 400 with every problem, else what
-        was done (or, in a dry run, what would be)."""
+    async def load(
+        self,
+        data: bytes,
+        schools: Iterable[uuid.UUID] | None,
+        dry_run: bool,
+        home: uuid.UUID = DEFAULT_SCHOOL_ID,
+    ) -> Report:
+        """Import `data` into `schools` (None: anywhere), a plain CSV into `home`; 400 with
+        every problem, else what was done (or, in a dry run, what would be)."""
+        upload = open_upload(data)
         problems = Problems()
-        roster = read_oneroster(open_upload(data), problems)
-        check_duplicates(roster, problems)
-        problems.raise_any()
         plan = Plan(None if schools is None else set(schools), Report(dry_run), problems)
-        try:
-            async with self.db.write() as conn:
+        if upload.plain:
+            lines = read_table(PLAIN, upload.files[PLAIN.name], problems)
+            problems.raise_any()
+
+            async def planned(conn: AsyncConnection) -> None:
+                await plan_plain(conn, plan, lines, home)
+
+        else:
+            roster = read_oneroster(upload, problems)
+            check_duplicates(roster, problems)
+            problems.raise_any()
+
+            async def planned(conn: AsyncConnection) -> None:
                 existing = await stored.load(conn, roster)
                 check_references(roster, existing.known(), problems)
                 problems.raise_any()
                 plan_records(plan, roster, existing)
                 plan_enrolments(plan, roster, existing)
                 plan_links(plan, roster, existing)
-                problems.raise_any()
-                if dry_run:
+
+        return await self._apply(plan, planned)
+
+    async def _apply(
+        self, plan: Plan, planned: Callable[[AsyncConnection], Awaitable[None]]
+    ) -> Report:
+        """Plan in the transaction that writes, so nothing changes between the two."""
+        try:
+            async with self.db.write() as conn:
+                await planned(conn)
+                plan.problems.raise_any()
+                if plan.report.dry_run:
                     raise _DryRun
                 await run(conn, plan)
         except _DryRun:

@@ -12,10 +12,10 @@ from headcount.roster.columns import (
     MANIFEST,
     MODES,
     ORG_TYPES,
-    PLAIN,
     SPECS,
     STATUSES,
     USER_ROLES,
+    FileSpec,
 )
 from headcount.roster.problems import Problems
 from headcount.roster.table import Line, one_of, read_table
@@ -200,8 +200,4 @@ def read_oneroster(upload: Upload, problems: Problems) -> Roster:
     return roster
 
 
-def read_plain(text: str, problems: Problems) -> list[Line]:
-    return read_table(PLAIN, text, problems)
-
-
-_MANIFEST_SPEC = type(PLAIN)(MANIFEST, ("propertyName", "value"), ("propertyName",))
+_MANIFEST_SPEC = FileSpec(MANIFEST, ("propertyName", "value"), ("propertyName",))
