@@ -365,3 +365,29 @@ async def test_a_plain_csv_with_bad_lines_writes_nothing(api: Api, district: Dis
         }
     ]
     assert await accounts(api, district.admin, marker) == {}
+
+
+async def test_tobedeleted_records_never_imported_change_nothing(
+    api: Api, district: District
+) -> None:
+    marker = tag()
+    roster = small_school(marker, 1, district.sid)
+    school = f"{marker}-school"
+    gone = {"status": "tobedeleted", "dateLastModified": "2026-11-30T10:00:00.000Z"}
+    roster.user(f"{marker}-old", "student", school, f"{marker}-old@example.org", **gone)
+    roster.user(
+        f"{marker}-p",
+        "guardian",
+        school,
+        f"{marker}-p@example.org",
+        agentSourcedIds=f"{marker}-old",
+        **gone,
+    )
+    roster.klass(f"{marker}-c-old", "Old", school, f"{marker}-course", **gone)
+    roster.enrol(f"{marker}-e-old", f"{marker}-c-old", f"{marker}-old", "student", school, **gone)
+    report = await imported(api, district.admin, roster.zip())
+    assert counts(report, "users") == {"created": 2, "unchanged": 2}
+    assert counts(report, "classes") == {"created": 1, "unchanged": 1}
+    assert counts(report, "enrollments") == {"created": 1, "unchanged": 1}
+    assert counts(report, "guardianLinks") == {}
+    assert set(await accounts(api, district.admin, marker)) == {f"{marker}-t1", f"{marker}-s0"}

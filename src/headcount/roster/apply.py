@@ -137,12 +137,12 @@ def _users(plan: Plan, roster: Roster, existing: Existing) -> None:
             "sourced_id": user.sourced_id,
         }
         if row is None:
+            if user.deleted:  # never imported, and gone already
+                plan.report.count("users", "unchanged")
+                continue
             user_id = uuid.uuid4()
             if user.sourced_id:
                 plan.user_ids[user.sourced_id] = user_id
-            if user.deleted:
-                plan.report.count("users", "unchanged")
-                continue
             inserted.append({**values, "id": user_id, "role": user.role, "created_at": now})
             plan.report.count("users", "created")
             continue
@@ -199,6 +199,9 @@ def _classes(plan: Plan, roster: Roster, existing: Existing) -> None:
         ):
             plan.problems.add("classes.csv", klass.line, "schoolSourcedId", NOT_YOURS)
             continue
+        if row is None and klass.deleted:  # never imported, and gone already
+            plan.report.count("classes", "unchanged")
+            continue
         teacher_id = teachers.get(klass.sourced_id, None if row is None else row.teacher_id)
         if teacher_id is None:
             plan.problems.add("classes.csv", klass.line, "sourcedId", "no teacher is enrolled")
@@ -212,9 +215,6 @@ def _classes(plan: Plan, roster: Roster, existing: Existing) -> None:
         }
         if row is None:
             class_id = plan.class_ids[klass.sourced_id] = uuid.uuid4()
-            if klass.deleted:
-                plan.report.count("classes", "unchanged")
-                continue
             inserted.append(
                 {**values, "id": class_id, "sourced_id": klass.sourced_id, "created_at": now}
             )

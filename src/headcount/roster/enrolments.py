@@ -30,13 +30,16 @@ def plan_enrolments(plan: Plan, roster: Roster, existing: Existing) -> None:
     for enrolment in roster.enrolments:
         if enrolment.role != "student":
             continue
+        row = existing.enrolments.get(enrolment.sourced_id)
+        if enrolment.deleted and row is None:  # never imported, and gone already
+            plan.report.count("enrollments", "unchanged")
+            continue
         class_id = plan.class_ids.get(enrolment.class_sid)
         student_id = plan.user_ids.get(enrolment.user_sid)
         if class_id is None or student_id is None or student_id in students:
             column = "classSourcedId" if class_id is None else "userSourcedId"
             plan.problems.add(FILE, enrolment.line, column, "not one of your schools")
             continue
-        row = existing.enrolments.get(enrolment.sourced_id)
         pair = (class_id, student_id)
         if row is not None and (row.class_id, row.student_id) != pair:
             # The same enrolment now names another class or student: end the old one.
@@ -86,8 +89,10 @@ def plan_links(plan: Plan, roster: Roster, existing: Existing) -> None:
             continue
         for agent in user.agents:
             pair = (user.sourced_id, agent) if user.role == "guardian" else (agent, user.sourced_id)
-            if roles.get(pair[0]) == "guardian" and roles.get(pair[1]) == "student":
-                wanted.add((plan.user_ids[pair[0]], plan.user_ids[pair[1]]))
+            guardian_id, student_id = plan.user_ids.get(pair[0]), plan.user_ids.get(pair[1])
+            roles_match = roles.get(pair[0]) == "guardian" and roles.get(pair[1]) == "student"
+            if roles_match and guardian_id is not None and student_id is not None:
+                wanted.add((guardian_id, student_id))
     now = clock.now()
     new = [
         {"guardian_id": g, "student_id": s, "created_at": now}
