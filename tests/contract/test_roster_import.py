@@ -391,3 +391,49 @@ async def test_tobedeleted_records_never_imported_change_nothing(
     assert counts(report, "enrollments") == {"created": 1, "unchanged": 1}
     assert counts(report, "guardianLinks") == {}
     assert set(await accounts(api, district.admin, marker)) == {f"{marker}-t1", f"{marker}-s0"}
+
+
+async def test_account_problems_need_the_database(api: Api, district: District) -> None:
+    marker, other = tag(), tag()
+    await imported(api, district.admin, small_school(marker, 2, district.sid).zip())
+    await imported(api, district.admin, small_school(other, 1, district.sid).zip())
+    roster = small_school(marker, 2, district.sid)
+    users = roster.rows["users.csv"]
+    users[1] = users[1] | {"role": "teacher"}  # was a student
+    users[2] = users[2] | {"email": f"{other}-s0@example.org"}  # another school's student's
+    roster.klass(f"{marker}-c2", "No teacher", f"{marker}-school", f"{marker}-course")
+    roster.rows["enrollments.csv"] = [
+        e for e in roster.rows["enrollments.csv"] if e["userSourcedId"] != f"{marker}-s0"
+    ]
+    problems = await rejected(api, district, roster.zip())
+    assert [(p["file"], p["line"], p["column"], p["message"]) for p in problems] == [
+        ("users.csv", 3, "role", "the account is a student"),
+        ("users.csv", 4, "email", "another account has this e-mail"),
+        ("classes.csv", 3, "sourcedId", "no teacher is enrolled"),
+    ]
+
+
+async def test_a_disabled_user_loses_their_token_and_a_class_its_teacher(
+    api: Api, district: District
+) -> None:
+    live = await live_roster(api, district.admin, district.sid)
+    marker = live.enrolled.email.split("-s0@")[0]
+    school = f"{marker}-school"
+    delta = OneRoster(mode="delta")
+    stamp = {"dateLastModified": "2026-11-30T10:00:00.000Z", "status": "active"}
+    delta.user(
+        f"{marker}-s0",
+        "student",
+        school,
+        live.enrolled.email,
+        name="Stu 0",
+        enabledUser="false",
+        **stamp,
+    )
+    delta.user(f"{marker}-t2", "teacher", school, f"{marker}-t2@example.org", **stamp)
+    delta.enrol(f"{marker}-e-t2", f"{marker}-c1", f"{marker}-t2", "teacher", school, **stamp)
+    report = await imported(api, district.admin, delta.zip())
+    assert counts(report, "users") == {"created": 1, "archived": 1}
+    assert counts(report, "classes") == {"updated": 1}
+    fails(await api.request("GET", "/auth/me", live.enrolled.token), 401, UNAUTHORIZED)
+    assert ok(await api.request("GET", "/classes", live.teacher.token)) == []

@@ -110,7 +110,8 @@ def _by_id(table: Any, columns: tuple[str, ...]) -> Any:
 def _users(plan: Plan, roster: Roster, existing: Existing) -> None:
     now = clock.now()
     for sid, row in existing.users_by_sid.items():
-        plan.user_ids[sid] = row.id
+        if plan.allowed(row.school_id):  # others cannot be enrolled, linked or teach here
+            plan.user_ids[sid] = row.id
     inserted, changed, ended = [], [], []
     for user in roster.users:
         if user.role is None:
@@ -146,11 +147,12 @@ def _users(plan: Plan, roster: Roster, existing: Existing) -> None:
             inserted.append({**values, "id": user_id, "role": user.role, "created_at": now})
             plan.report.count("users", "created")
             continue
-        if user.sourced_id:
-            plan.user_ids[user.sourced_id] = row.id
         if not plan.allowed(row.school_id):
             plan.problems.add(file, line, "sourcedId", NOT_YOURS)
-        elif row.role != user.role:
+            continue
+        if user.sourced_id:
+            plan.user_ids[user.sourced_id] = row.id
+        if row.role != user.role:
             plan.problems.add(file, line, "role", f"the account is a {row.role}")
         elif all(getattr(row, key) == value for key, value in values.items()):
             plan.report.count("users", "unchanged")
@@ -234,6 +236,28 @@ def _classes(plan: Plan, roster: Roster, existing: Existing) -> None:
             plan.report.count("classes", "archived" if archived else "updated")
     plan.write(insert(Class), inserted)
     plan.write(_by_id(Class, ("class_name", "school_id", "teacher_id", "archived_at")), changed)
+    _handovers(plan, roster, existing, teachers)
+
+
+def _handovers(
+    plan: Plan, roster: Roster, existing: Existing, teachers: dict[str, uuid.UUID]
+) -> None:
+    """A delta may hand a class to another teacher with enrolments alone."""
+    named = {klass.sourced_id for klass in roster.classes}
+    handed = []
+    for sid, teacher_id in teachers.items():
+        row = existing.classes.get(sid)
+        if sid in named or row is None or sid not in plan.class_ids:
+            continue
+        if row.teacher_id != teacher_id:
+            handed.append({"b_id": row.id, "teacher_id": teacher_id})
+            plan.events += [
+                ClassChanged(row.id),
+                AudienceLeft(row.id, row.teacher_id),
+                AudienceJoined(row.id, teacher_id),
+            ]
+            plan.report.count("classes", "updated")
+    plan.write(_by_id(Class, ("teacher_id",)), handed)
 
 
 def plan_records(plan: Plan, roster: Roster, existing: Existing) -> None:

@@ -26,7 +26,6 @@ def plan_enrolments(plan: Plan, roster: Roster, existing: Existing) -> None:
     started: list[dict[str, object]] = []
     ended: list[dict[str, object]] = []
     adopted: list[dict[str, object]] = []
-    students = {u.id for u in existing.users_by_sid.values() if not plan.allowed(u.school_id)}
     for enrolment in roster.enrolments:
         if enrolment.role != "student":
             continue
@@ -36,7 +35,7 @@ def plan_enrolments(plan: Plan, roster: Roster, existing: Existing) -> None:
             continue
         class_id = plan.class_ids.get(enrolment.class_sid)
         student_id = plan.user_ids.get(enrolment.user_sid)
-        if class_id is None or student_id is None or student_id in students:
+        if class_id is None or student_id is None:
             column = "classSourcedId" if class_id is None else "userSourcedId"
             plan.problems.add(FILE, enrolment.line, column, "not one of your schools")
             continue
