@@ -59,3 +59,8 @@ def test_a_broken_zip_and_an_empty_body_and_a_huge_body() -> None:
     assert problem(b"PK\x03\x04nonsense")["message"] == "not a readable zip file"
     assert problem(b"  \n")["message"] == "empty"
     assert problem(b"x" * (MAX_UPLOAD_BYTES + 1))["message"] == "larger than 20 MiB"
+
+
+def test_too_many_members() -> None:
+    files = {f"f{n}.csv": b"a" for n in range(33)}
+    assert problem(zipped(files))["message"] == "more than 32 files"

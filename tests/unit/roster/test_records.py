@@ -81,3 +81,14 @@ def test_an_enrolment_role_must_match_the_users() -> None:
     roster, problems = read(source)
     check_references(roster, Known(), problems)
     assert [p.message for p in problems.found] == ["user 't-s0' is not a teacher"]
+
+
+def test_a_zip_without_a_manifest() -> None:
+    files = small_school("t", 1).files()
+    del files["manifest.csv"]
+    problems = Problems()
+    roster = read_oneroster(Upload(files, plain=False), problems)
+    assert roster.users == []
+    assert [(p.file, p.message) for p in problems.found] == [
+        ("manifest.csv", "missing from the zip")
+    ]
