@@ -437,3 +437,13 @@ async def test_a_disabled_user_loses_their_token_and_a_class_its_teacher(
     assert counts(report, "classes") == {"updated": 1}
     fails(await api.request("GET", "/auth/me", live.enrolled.token), 401, UNAUTHORIZED)
     assert ok(await api.request("GET", "/classes", live.teacher.token)) == []
+
+
+async def test_openapi_describes_the_route(api: Api) -> None:
+    spec = (await api.http.get("/openapi.json")).json()
+    route = spec["paths"]["/admin/rosters"]["post"]
+    assert set(route["requestBody"]["content"]) == {"application/zip", "text/csv"}
+    assert [p["name"] for p in route["parameters"]] == ["dryRun"]
+    failure = route["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][failure.rsplit("/", 1)[1]]
+    assert set(schema["properties"]) == {"success", "error", "errors"}

@@ -16,7 +16,7 @@ from headcount.domain.management_inputs import (
 from headcount.domain.views import AccountView, RosterReport, SchoolView, SetupCodeView
 from headcount.http.deps import Admin, ServicesDep, body_doc, json_body, query, query_doc
 from headcount.http.envelope import ok
-from headcount.http.schemas import Success, failures
+from headcount.http.schemas import RosterFailure, Success, failures
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -97,7 +97,10 @@ async def setup_code(services: ServicesDep, admin: Admin, user_id: str) -> Respo
         },
     },
     response_model=Success[RosterReport],
-    responses=failures(400, 401, 403, 413),
+    responses={
+        **failures(401, 403, 413),
+        400: {"model": RosterFailure, "description": "Invalid roster file, with every problem"},
+    },
 )
 async def import_roster(
     services: ServicesDep,
