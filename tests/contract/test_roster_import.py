@@ -447,3 +447,18 @@ async def test_openapi_describes_the_route(api: Api) -> None:
     failure = route["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
     schema = spec["components"]["schemas"][failure.rsplit("/", 1)[1]]
     assert set(schema["properties"]) == {"success", "error", "errors"}
+
+
+async def test_values_no_column_can_hold_are_problems(api: Api, district: District) -> None:
+    marker = tag()
+    roster = small_school(marker, 2, district.sid)
+    users = roster.rows["users.csv"]
+    users[1] = users[1] | {"givenName": "St\0u"}
+    users[2] = users[2] | {"email": "x" * 250 + "@example.org"}
+    roster.rows["enrollments.csv"][1] = roster.rows["enrollments.csv"][1] | {"sourcedId": "e" * 300}
+    problems = await rejected(api, district, roster.zip())
+    assert [(p["file"], p["line"], p["column"], p["message"]) for p in problems] == [
+        ("users.csv", 3, "givenName", "contains a NUL character"),
+        ("enrollments.csv", 3, "sourcedId", "longer than 255 characters"),
+        ("users.csv", 4, "email", "longer than 254 characters"),
+    ]

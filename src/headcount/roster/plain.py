@@ -16,7 +16,7 @@ from headcount.domain.events import AudienceJoined
 from headcount.roster.apply import Plan
 from headcount.roster.columns import PLAIN
 from headcount.roster.existing import rows_in
-from headcount.roster.records import MAX_NAME
+from headcount.roster.records import MAX_EMAIL, MAX_NAME
 from headcount.roster.table import Line
 from headcount.store.tables import Class, Enrollment, User
 
@@ -28,7 +28,8 @@ def check_lines(lines: list[Line], plan: Plan) -> None:
     teachers = {line.values["teacherEmail"].lower() for line in lines}
     for line in lines:
         for column in ("teacherEmail", "studentEmail"):
-            if "@" not in line.values[column]:
+            email = line.values[column]
+            if "@" not in email or len(email) > MAX_EMAIL:
                 plan.problems.add(FILE, line.number, column, "not an e-mail address")
         if line.values["studentEmail"].lower() in teachers:
             plan.problems.add(FILE, line.number, "studentEmail", "also a teacher's e-mail")

@@ -28,6 +28,7 @@ ACCOUNT_ROLES = {
     "guardian": "guardian",
 }
 MAX_NAME = 100
+MAX_EMAIL = 254
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,8 @@ def _user(line: Line, problems: Problems) -> UserRecord:
     email = values["email"].lower()
     if ours is not None and "@" not in email:
         problems.add(file, line.number, "email", "an e-mail is required to make an account")
+    elif len(email) > MAX_EMAIL:
+        problems.add(file, line.number, "email", f"longer than {MAX_EMAIL} characters")
     name = " ".join(part for part in (values["givenName"], values["familyName"]) if part)
     orgs = [part.strip() for part in values["orgSourcedIds"].split(",") if part.strip()]
     agents = tuple(part.strip() for part in values["agentSourcedIds"].split(",") if part.strip())

@@ -13,6 +13,9 @@ from headcount.roster.problems import Problems
 # The field size limit csv applies by default (128 KiB) is far above any real value; a
 # longer one is refused as a problem, not a crash.
 MAX_LINES = 200_000
+# sourcedIds are stored as they are, so they must fit their columns.
+KEYS = ("sourcedId", "SourcedId")
+MAX_KEY = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +62,22 @@ def read_table(spec: FileSpec, text: str, problems: Problems) -> list[Line]:
                 )
                 continue
             values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-            for column in spec.required:
-                if not values[column]:
-                    problems.add(spec.name, number, column, "a value is required")
+            _check_values(spec, number, values, problems)
             lines.append(Line(number, values))
     except csv.Error as exc:
         problems.add(spec.name, reader.line_num, None, f"unreadable CSV: {exc}")
     return lines
+
+
+def _check_values(spec: FileSpec, number: int, values: dict[str, str], problems: Problems) -> None:
+    for column in spec.required:
+        if not values[column]:
+            problems.add(spec.name, number, column, "a value is required")
+    for column, value in values.items():
+        if "\x00" in value:  # PostgreSQL cannot store it, and no roster needs it
+            problems.add(spec.name, number, column, "contains a NUL character")
+        elif column.endswith(KEYS) and len(value) > MAX_KEY:
+            problems.add(spec.name, number, column, f"longer than {MAX_KEY} characters")
 
 
 def one_of(line: Line, file: str, column: str, allowed: tuple[str, ...], problems: Problems) -> str:

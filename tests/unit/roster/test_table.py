@@ -38,3 +38,13 @@ def test_required_values_and_field_counts_per_line() -> None:
         (2, "name", "a value is required"),
         (3, None, "4 fields, the header has 7"),
     ]
+
+
+def test_nul_characters_and_overlong_keys() -> None:
+    problems = Problems()
+    long_key = "k" * 256
+    read_table(ORGS, HEADER + f"\no1,,,No\0rth,school,,\n{long_key},,,North,school,,\n", problems)
+    assert [(p.line, p.column, p.message) for p in problems.found] == [
+        (2, "name", "contains a NUL character"),
+        (3, "sourcedId", "longer than 255 characters"),
+    ]
