@@ -257,6 +257,16 @@ async def test_orgs_outside_the_admins_schools_are_refused(
         "message": "not one of your schools",
     } in problems
     assert await accounts(api, other.admin, marker) == {}
+    await imported(api, district.admin, small_school(marker, 1, district.sid).zip())
+    problems = await rejected(api, district, small_school(marker, 1, other.sid).zip())
+    assert problems == [
+        {
+            "file": "orgs.csv",
+            "line": 2,
+            "column": "parentSourcedId",
+            "message": "not one of your schools",
+        }
+    ]
 
 
 async def test_a_zip_bomb_is_refused(api: Api, district: District) -> None:

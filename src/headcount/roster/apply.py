@@ -85,6 +85,9 @@ def _orgs(plan: Plan, roster: Roster, existing: Existing) -> None:
             plan.report.count("orgs", "created")
         elif not plan.allowed(row.id):
             plan.problems.add("orgs.csv", org.line, "sourcedId", NOT_YOURS)
+        elif parent_id not in (row.parent_id, None) and not plan.allowed(parent_id):
+            # Moving a school under another's district would hand it to that district.
+            plan.problems.add("orgs.csv", org.line, "parentSourcedId", NOT_YOURS)
         elif all(getattr(row, key) == value for key, value in values.items()):
             plan.report.count("orgs", "unchanged")
         else:
