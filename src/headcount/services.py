@@ -99,6 +99,16 @@ class Services:
     async def start(self) -> None:
         await self.hub.start()
 
+    async def ready(self) -> bool:
+        """Whether every backend answers and other processes' broadcasts can reach us: a bus
+        still resubscribing after a Redis restart would silently miss them."""
+        try:
+            await self.db.ping()
+            await self.cache.ping()
+        except Exception:
+            return False
+        return self.hub.bus.ready
+
     async def close(self) -> None:
         await self.hub.close()
         await self.records.writer.close()

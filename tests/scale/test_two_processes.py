@@ -133,6 +133,24 @@ async def test_redis_outage_loses_no_mark_and_heals_by_itself(cluster: Cluster) 
         assert healed == marked(class_id, student.id, "late")
 
 
+async def test_ready_again_only_once_other_processes_are_heard(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    async with await cluster.a.ws(teacher) as teacher_a, await cluster.b.ws(student) as student_b:
+        cluster.redis.stop()
+        for api in (cluster.a, cluster.b):
+            assert (await api.http.get("/readyz")).status_code == 503
+        cluster.redis.start()
+        for _ in range(100):
+            if (await cluster.b.http.get("/readyz")).status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert (await cluster.b.http.get("/readyz")).status_code == 200
+        # Ready means subscribed: the first mark after it crosses, with no retry.
+        await teacher_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
+        assert await student_b.receive() == marked(class_id, student.id, "late")
+
+
 async def test_workers_of_one_server_behave_as_one_service(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:

@@ -74,7 +74,8 @@ async def assert_in_reach(page: Page, target: Locator, what: str) -> None:
           const r = el.getBoundingClientRect();
           const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
           // Whole CSS pixels: layout leaves fractions (844.016 of 844) that no screen shows.
-          return { top: Math.round(r.top), bottom: Math.round(r.bottom), covered: !el.contains(hit) };
+          const covered = !el.contains(hit);
+          return { top: Math.round(r.top), bottom: Math.round(r.bottom), covered };
         }"""
     )
     height = await page.evaluate("innerHeight")
