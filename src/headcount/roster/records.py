@@ -29,6 +29,7 @@ ACCOUNT_ROLES = {
 }
 MAX_NAME = 100
 MAX_EMAIL = 254
+_MANIFEST_SPEC = FileSpec(MANIFEST, ("propertyName", "value"), ("propertyName",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +202,3 @@ def read_oneroster(upload: Upload, problems: Problems) -> Roster:
     roster.enrolments = _enrolments(tables.get("enrollments.csv", []), problems)
     roster.courses = {line.values["sourcedId"] for line in tables.get("courses.csv", [])}
     return roster
-
-
-_MANIFEST_SPEC = FileSpec(MANIFEST, ("propertyName", "value"), ("propertyName",))
