@@ -6,8 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+import httpx
+
 from tests.support.backends import Backend
 from tests.support.oneroster import small_school
+from tests.support.server import start_server
 from tests.test_cli import headcount
 
 
@@ -34,6 +37,10 @@ def test_import_dry_run_then_import_then_codes(fresh_backend: Backend, tmp_path:
     rows = list(csv.DictReader(io.StringIO(codes.stdout)))
     assert [row["sourcedId"] for row in rows] == ["cli-s0", "cli-s1", "cli-t1"]
     assert all(len(row["code"]) == 14 and row["expiresAt"] for row in rows)
+    with start_server(fresh_backend, tmp_path) as server:
+        body = {"email": rows[0]["email"], "code": rows[0]["code"], "password": "set-up-pass"}
+        setup = httpx.post(f"{server.base_url}/auth/setup", json=body, trust_env=False)
+        assert setup.status_code == 200, setup.text
 
 
 def test_a_bad_file_prints_every_problem_and_writes_nothing(
