@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from headcount.admin_cli import CommandError, school_named
 from headcount.domain.credentials import issue_codes
 from headcount.domain.errors import DomainError
+from headcount.roster.importer import orgs_under
 from headcount.services import Services
 from headcount.settings import Settings
 from headcount.store.tables import DEFAULT_SCHOOL_ID, User
@@ -41,10 +43,11 @@ async def import_file(
     services = Services.build(settings)
     await services.start()
     try:
-        scope, home = None, DEFAULT_SCHOOL_ID
+        scope: Select[uuid.UUID] | None = None
+        home = DEFAULT_SCHOOL_ID
         if school is not None:
             home = await school_named(services, school)
-            scope = await services.imports.under(home)
+            scope = orgs_under(home)
         report = await services.imports.load(data, scope, dry_run, home)
         # Other processes hear of the changes over the bus: let it carry them before leaving.
         await services.hub.bus.drain()
@@ -64,7 +67,7 @@ async def setup_codes(settings: Settings, school: str | None) -> str:
             User.password_hash.is_(None), User.active, User.sourced_id.is_not(None)
         )
         if school is not None:
-            orgs = await services.imports.under(await school_named(services, school))
+            orgs = orgs_under(await school_named(services, school))
             query = query.where(User.school_id.in_(orgs))
         async with services.db.write() as conn:
             rows = (await conn.execute(query.order_by(User.role, User.email))).all()

@@ -5,9 +5,9 @@ so open sockets follow at once on every process. A dry run stops before the writ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,35 +42,36 @@ class RosterImports:
     async def by_admin(self, admin: Principal, data: bytes, dry_run: bool) -> Report:
         """An administrator imports into their schools only; a plain CSV, into their own."""
         async with self.db.read() as conn:
-            schools = set(await conn.scalars(schools_of(admin.user_id)))
             home = await conn.scalar(select(User.school_id).where(User.id == admin.user_id))
         if home is None:
             raise errors.unauthorized()
-        return await self.load(data, schools, dry_run, home)
-
-    async def under(self, org_id: uuid.UUID) -> set[uuid.UUID]:
-        """An org and the orgs directly under it: what the command's `--school` allows."""
-        async with self.db.read() as conn:
-            below = await conn.scalars(select(Org.id).where(Org.parent_id == org_id))
-            return {org_id, *below}
+        return await self.load(data, schools_of(admin.user_id), dry_run, home)
 
     async def load(
         self,
         data: bytes,
-        schools: Iterable[uuid.UUID] | None,
+        within: Select[uuid.UUID] | None,
         dry_run: bool,
         home: uuid.UUID = DEFAULT_SCHOOL_ID,
     ) -> Report:
-        """Import `data` into `schools` (None: anywhere), a plain CSV into `home`; 400 with
-        every problem, else what was done (or, in a dry run, what would be)."""
+        """Import `data` into the orgs `within` selects (None: anywhere), a plain CSV into
+        `home`; 400 with every problem, else what was done (or, in a dry run, what would
+        be). The orgs are read in the import's transaction, after what the file names, so
+        a school another import has just made is seen as the caller's."""
         upload = open_upload(data)
         problems = Problems()
-        plan = Plan(None if schools is None else set(schools), Report(dry_run), problems)
+        plan = Plan(None, Report(dry_run), problems)
+
+        async def scope(conn: AsyncConnection) -> None:
+            if within is not None:
+                plan.scope = set(await conn.scalars(within))
+
         if upload.plain:
             lines = read_table(PLAIN, upload.files[PLAIN.name], problems)
             problems.raise_any()
 
             async def planned(conn: AsyncConnection) -> None:
+                await scope(conn)
                 await plan_plain(conn, plan, lines, home)
 
         else:
@@ -80,6 +81,7 @@ class RosterImports:
 
             async def planned(conn: AsyncConnection) -> None:
                 existing = await stored.load(conn, roster)
+                await scope(conn)
                 check_references(roster, existing.known(), problems)
                 problems.raise_any()
                 plan_records(plan, roster, existing)
@@ -109,3 +111,8 @@ class RosterImports:
         for event in plan.events:
             await self.events.publish(event)
         return plan.report
+
+
+def orgs_under(org_id: uuid.UUID) -> Select[uuid.UUID]:
+    """An org and the orgs directly under it: what the command's `--school` allows."""
+    return select(Org.id).where(or_(Org.id == org_id, Org.parent_id == org_id))
