@@ -4,6 +4,7 @@ so open sockets follow at once on every process. A dry run stops before the writ
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -22,9 +23,9 @@ from headcount.roster.columns import PLAIN
 from headcount.roster.enrolments import plan_enrolments, plan_links
 from headcount.roster.plain import plan_plain
 from headcount.roster.problems import Problems, rejected_file
-from headcount.roster.records import read_oneroster
+from headcount.roster.records import Roster, read_oneroster
 from headcount.roster.report import Report
-from headcount.roster.table import read_table
+from headcount.roster.table import Line, read_table
 from headcount.security import Principal
 from headcount.store.database import Database
 from headcount.store.tables import DEFAULT_SCHOOL_ID, Org, User
@@ -32,6 +33,20 @@ from headcount.store.tables import DEFAULT_SCHOOL_ID, Org, User
 
 class _DryRun(Exception):
     """Leaves the transaction, rolling back what a dry run planned (it wrote nothing)."""
+
+
+def _read(data: bytes, problems: Problems) -> Roster | list[Line]:
+    """The records of a OneRoster zip, or the lines of a plain CSV, once nothing is wrong
+    with the files themselves."""
+    upload = open_upload(data)
+    if upload.plain:
+        lines = read_table(PLAIN, upload.files[PLAIN.name], problems)
+        problems.raise_any()
+        return lines
+    roster = read_oneroster(upload, problems)
+    check_duplicates(roster, problems)
+    problems.raise_any()
+    return roster
 
 
 class RosterImports:
@@ -58,26 +73,17 @@ class RosterImports:
         `home`; 400 with every problem, else what was done (or, in a dry run, what would
         be). The orgs are read in the import's transaction, after what the file names, so
         a school another import has just made is seen as the caller's."""
-        upload = open_upload(data)
         problems = Problems()
+        # Reading a large file is seconds of CPU: off the event loop, so sockets keep flowing.
+        read = await asyncio.to_thread(_read, data, problems)
         plan = Plan(None, Report(dry_run), problems)
 
         async def scope(conn: AsyncConnection) -> None:
             if within is not None:
                 plan.scope = set(await conn.scalars(within))
 
-        if upload.plain:
-            lines = read_table(PLAIN, upload.files[PLAIN.name], problems)
-            problems.raise_any()
-
-            async def planned(conn: AsyncConnection) -> None:
-                await scope(conn)
-                await plan_plain(conn, plan, lines, home)
-
-        else:
-            roster = read_oneroster(upload, problems)
-            check_duplicates(roster, problems)
-            problems.raise_any()
+        if isinstance(read, Roster):
+            roster = read
 
             async def planned(conn: AsyncConnection) -> None:
                 existing = await stored.load(conn, roster)
@@ -87,6 +93,13 @@ class RosterImports:
                 plan_records(plan, roster, existing)
                 plan_enrolments(plan, roster, existing)
                 plan_links(plan, roster, existing)
+
+        else:
+            lines = read
+
+            async def planned(conn: AsyncConnection) -> None:
+                await scope(conn)
+                await plan_plain(conn, plan, lines, home)
 
         return await self._apply(plan, planned)
 
