@@ -13,6 +13,7 @@ from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
+from headcount.domain.corrections import Corrections
 from headcount.domain.credentials import Credentials
 from headcount.domain.directory import Directory
 from headcount.domain.history import History
@@ -50,6 +51,7 @@ class Services:
     sessions: Sessions
     records: Records
     history: History
+    corrections: Corrections
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -94,6 +96,7 @@ class Services:
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
+            corrections=Corrections(db, hub, records),
         )
 
     async def start(self) -> None:

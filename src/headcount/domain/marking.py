@@ -30,6 +30,7 @@ from headcount.store.upsert import upsert
 
 CHECK_IN = "checkin"
 DONE = "done"
+AMEND = "amend"  # a correction after the roll call (domain/corrections.py)
 
 
 @dataclass(frozen=True, slots=True)

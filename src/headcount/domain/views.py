@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -142,6 +142,21 @@ class AuditEvent(TypedDict):
     receivedAt: str
     applied: bool
     opId: str | None
+    # Only on corrections (source `amend`), so the seed's events keep their shape.
+    reason: NotRequired[str | None]
+    previousStatus: NotRequired[str | None]
+
+
+class Amendment(TypedDict):
+    classId: str
+    sessionId: str
+    studentId: str
+    status: str
+    previousStatus: str
+    reason: str
+    amendedBy: str
+    amendedAt: str
+    changed: bool
 
 
 class CachedValue(TypedDict):

@@ -227,3 +227,6 @@ class AttendanceEvent(Base):
     received_at: Mapped[datetime] = mapped_column(Timestamp)
     applied: Mapped[bool] = mapped_column(Boolean)
     op_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # A correction after the roll call (source `amend`): why, and what it replaced.
+    reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    previous_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
