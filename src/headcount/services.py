@@ -16,6 +16,7 @@ from headcount.domain.classes import Classes
 from headcount.domain.corrections import Corrections
 from headcount.domain.credentials import Credentials
 from headcount.domain.directory import Directory
+from headcount.domain.excusals import Excusals
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
@@ -52,6 +53,7 @@ class Services:
     records: Records
     history: History
     corrections: Corrections
+    excusals: Excusals
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -97,6 +99,7 @@ class Services:
             records=records,
             history=History(db, settings.excused_counts_against_rate),
             corrections=Corrections(db, hub, records),
+            excusals=Excusals(db),
         )
 
     async def start(self) -> None:

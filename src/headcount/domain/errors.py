@@ -117,6 +117,10 @@ def class_archived() -> DomainError:
     return DomainError(Kind.CONFLICT, "Class is archived")
 
 
+def excusal_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Excusal not found")
+
+
 def session_in_progress() -> DomainError:
     return DomainError(Kind.CONFLICT, "Attendance session in progress")
 

@@ -159,6 +159,16 @@ class Amendment(TypedDict):
     changed: bool
 
 
+class ExcusalView(TypedDict):
+    id: str
+    studentId: str
+    firstDay: str
+    lastDay: str
+    reason: str
+    createdBy: str
+    createdAt: str
+
+
 class CachedValue(TypedDict):
     status: str | None
     timestamp: str | None

@@ -10,10 +10,12 @@ from starlette.responses import Response
 from headcount.domain.management_inputs import (
     AccountChangesInput,
     AccountsQuery,
+    ExcusalInput,
+    ExcusalsQuery,
     NewAccountInput,
     RosterQuery,
 )
-from headcount.domain.views import AccountView, RosterReport, SchoolView, SetupCodeView
+from headcount.domain.views import AccountView, ExcusalView, RosterReport, SchoolView, SetupCodeView
 from headcount.http.deps import Admin, ServicesDep, body_doc, json_body, query, query_doc
 from headcount.http.envelope import ok
 from headcount.http.schemas import RosterFailure, Success, failures
@@ -111,3 +113,44 @@ async def import_roster(
     """Import a OneRoster 1.1 CSV zip into the administrator's schools (docs/roster-import.md)."""
     report = await services.imports.by_admin(admin, await request.body(), params.dryRun)
     return ok(report.view())
+
+
+@router.post(
+    "/excusals",
+    status_code=201,
+    openapi_extra=body_doc(ExcusalInput),
+    response_model=Success[ExcusalView],
+    responses=failures(400, 401, 403, 404),
+)
+async def excuse(
+    services: ServicesDep,
+    admin: Admin,
+    body: Annotated[ExcusalInput, Depends(json_body(ExcusalInput))],
+) -> Response:
+    """Excuse a student in advance: roll calls on those days start with them `excused`."""
+    return ok(await services.excusals.record(admin, body), 201)
+
+
+@router.get(
+    "/excusals",
+    openapi_extra=query_doc(ExcusalsQuery),
+    response_model=Success[list[ExcusalView]],
+    responses=failures(400, 401, 403),
+)
+async def excusals(
+    services: ServicesDep,
+    admin: Admin,
+    params: Annotated[ExcusalsQuery, Depends(query(ExcusalsQuery))],
+) -> Response:
+    """Excusals of the administrator's students, earliest first."""
+    return ok(await services.excusals.listing(admin, params))
+
+
+@router.delete(
+    "/excusals/{excusal_id}",
+    response_model=Success[ExcusalView],
+    responses=failures(401, 403, 404),
+)
+async def unexcuse(services: ServicesDep, admin: Admin, excusal_id: str) -> Response:
+    """Withdraw an excusal; roll calls already started keep what they began with."""
+    return ok(await services.excusals.remove(admin, excusal_id))
