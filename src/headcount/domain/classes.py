@@ -21,7 +21,7 @@ from headcount.domain.schools import in_schools_of
 from headcount.domain.views import ClassDetail, ClassView, StudentView, UserView
 from headcount.security import Principal
 from headcount.store.database import Database
-from headcount.store.tables import AttendanceSession, Class, Enrollment
+from headcount.store.tables import AttendanceSession, Class, Enrollment, User
 
 ROSTER_ORDER = (Enrollment.enrolled_at, Enrollment.student_id)
 # A class and its roster's ids in one round trip (one row with no student for an empty class);
@@ -67,6 +67,9 @@ class Classes:
             raise errors.unauthorized()
         class_id = uuid.uuid4()
         async with self.db.write() as conn:
+            # Concurrent creations by one teacher take turns on their row, so each counts
+            # the classes the others made (PostgreSQL; SQLite's writes take turns anyway).
+            await conn.execute(select(User.id).where(User.id == teacher.user_id).with_for_update())
             held = await conn.scalar(
                 select(func.count()).where(
                     Class.teacher_id == teacher.user_id, Class.archived_at.is_(None)
