@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -95,6 +96,9 @@ class Tokens:
             "iat": issued,
             "exp": issued + self.lifetime,
             "gen": generation,
+            # Two log-ins in one second would otherwise sign the same claims: one token, so
+            # logging out of one device would revoke the other.
+            "jti": secrets.token_urlsafe(12),
         }
         return jwt.encode(payload, self.secret, algorithm=ALGORITHM)
 

@@ -61,8 +61,9 @@ def refusal(who: Principal, need: Need, *, live: bool = False) -> DomainError:
 def check(
     who: Principal, facts: ClassFacts | None, need: Need, *, live: bool = False
 ) -> ClassFacts:
-    """`facts` if the caller may do what `need` says, else the contract's refusal."""
-    if facts is None and not live:
+    """`facts` if the caller may do what `need` says, else the contract's refusal. Another
+    school's class answers as if it did not exist."""
+    if (facts is None or not facts.in_callers_schools) and not live:
         raise errors.class_not_found()
     if facts is None or not allows(who, facts, need):
         raise refusal(who, need, live=live)

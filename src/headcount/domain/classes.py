@@ -17,16 +17,23 @@ from headcount.domain.access import ClassFacts, Need
 from headcount.domain.accounts import Accounts
 from headcount.domain.events import AudienceJoined, ClassChanged, EventSink
 from headcount.domain.management_inputs import ClassChangesInput
+from headcount.domain.schools import in_schools_of
 from headcount.domain.views import ClassDetail, ClassView, StudentView, UserView
 from headcount.security import Principal
 from headcount.store.database import Database
-from headcount.store.tables import AttendanceSession, Class, Enrollment
+from headcount.store.tables import AttendanceSession, Class, Enrollment, User
 
 ROSTER_ORDER = (Enrollment.enrolled_at, Enrollment.student_id)
 # A class and its roster's ids in one round trip (one row with no student for an empty class);
 # built once, so SQLAlchemy finds its compiled form without rebuilding the statement.
 _DETAIL = (
-    select(Class.class_name, Class.teacher_id, Class.archived_at, Enrollment.student_id)
+    select(
+        Class.class_name,
+        Class.teacher_id,
+        Class.archived_at,
+        Enrollment.student_id,
+        in_schools_of(Class.school_id, bindparam("who")).label("in_callers_schools"),
+    )
     .outerjoin(Enrollment, Enrollment.class_id == Class.id)
     .where(Class.id == bindparam("class_id"))
     .order_by(*ROSTER_ORDER)
@@ -60,6 +67,9 @@ class Classes:
             raise errors.unauthorized()
         class_id = uuid.uuid4()
         async with self.db.write() as conn:
+            # Concurrent creations by one teacher take turns on their row, so each counts
+            # the classes the others made (PostgreSQL; SQLite's writes take turns anyway).
+            await conn.execute(select(User.id).where(User.id == teacher.user_id).with_for_update())
             held = await conn.scalar(
                 select(func.count()).where(
                     Class.teacher_id == teacher.user_id, Class.archived_at.is_(None)
@@ -83,16 +93,16 @@ class Classes:
 
     async def detail(self, who: Principal, raw_class_id: str) -> ClassDetail:
         class_id = access.class_id_from_path(raw_class_id)
-        rows = await self.db.fetch(_DETAIL, class_id=class_id)
+        rows = await self.db.fetch(_DETAIL, class_id=class_id, who=who.user_id)
         if not rows:
             raise errors.class_not_found()
         first = rows[0]
         student_ids = [row["student_id"] for row in rows if row["student_id"] is not None]
-        facts = ClassFacts(first["teacher_id"], enrolled=who.user_id in student_ids)
-        if who.role == "admin":
-            # Only an administrator's access needs the school: the rare case asks again.
-            async with self.db.read() as conn:
-                facts = await access.require(conn, who, class_id, Need.MEMBER)
+        facts = ClassFacts(
+            first["teacher_id"],
+            enrolled=who.user_id in student_ids,
+            in_callers_schools=bool(first["in_callers_schools"]),
+        )
         access.check(who, facts, Need.MEMBER)
         views = await self.accounts.views(student_ids)
         return ClassDetail(

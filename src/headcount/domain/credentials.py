@@ -131,16 +131,25 @@ class Credentials:
             if not good:
                 raise errors.invalid_setup_code()
         assert row is not None
-        generation = await self._set_password(row.id, password, keep=None)
+        generation = await self._set_password(row.id, password, keep=None, spend=row.code_hash)
         await self.events.publish(AccessRevoked(row.id))
         token = self.accounts.tokens.issue(row.id, row.role, generation)
         return token, view_of(row._mapping)
 
-    async def _set_password(self, user_id: uuid.UUID, password: str, keep: str | None) -> int:
+    async def _set_password(
+        self, user_id: uuid.UUID, password: str, keep: str | None, spend: str | None = None
+    ) -> int:
         """Store the new password, spend any setup code, and start a new generation of
-        tokens (keeping `keep`); the new generation."""
+        tokens (keeping `keep`); the new generation. With `spend` (a code's hash), only if
+        that code is still there: of two redeeming it at once, one finds it gone."""
         password_hash = await self.accounts.passwords.hash(password)
         async with self.db.write() as conn:
+            codes = delete(SetupCode).where(SetupCode.user_id == user_id)
+            if spend is not None:
+                codes = codes.where(SetupCode.code_hash == spend)
+            spent = await conn.execute(codes)
+            if spend is not None and not spent.rowcount:
+                raise errors.invalid_setup_code()
             generation = await conn.scalar(
                 update(User)
                 .where(User.id == user_id)
@@ -151,6 +160,5 @@ class Credentials:
                 )
                 .returning(User.token_generation)
             )
-            await conn.execute(delete(SetupCode).where(SetupCode.user_id == user_id))
         assert generation is not None, "the user was read a moment ago"
         return int(generation)

@@ -21,7 +21,7 @@ from headcount.domain.schools import in_schools_of
 from headcount.domain.views import AccountView, SetupCodeView
 from headcount.security import Principal
 from headcount.store.database import AnySelect, Database
-from headcount.store.tables import User
+from headcount.store.tables import Org, User
 
 _COLUMNS = (
     User.id,
@@ -157,6 +157,9 @@ class Directory:
                 if own is None:
                     raise errors.unauthorized()
                 return own
-            if not await conn.scalar(select(in_schools_of(school_id, admin.user_id))):
-                raise errors.school_not_found()
+            found = await conn.scalar(
+                select(Org.id).where(Org.id == school_id, in_schools_of(Org.id, admin.user_id))
+            )
+        if found is None:
+            raise errors.school_not_found()
         return school_id

@@ -100,8 +100,11 @@ async def resolve(
         row = (await conn.execute(query, {"class_id": class_id})).first()
         if row is not None and access.allows(who, ClassFacts(row.teacher_id, False), need):
             return live_session(row)
-        # No session running, or not theirs: the access check says which.
+        # No session running, or not theirs, or theirs through the class's school (which the
+        # quick rule above does not know): the access check says which.
         await access.require(conn, who, class_id, need, live=not strict)
+        if row is not None:
+            return live_session(row)
         raise errors.no_active_session()
     if class_id is not None:
         await access.require(conn, who, class_id, need, live=not strict)
