@@ -3,7 +3,7 @@
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
 import { api, onUnauthorized, token } from './api.js';
-import { busy, clearErrors, field, h, heading, notify, showError } from './dom.js';
+import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
 import { setupView } from './setup.js';
 import { checkInLink as studentCheckInLink } from './student/check-in-link.js';
@@ -180,9 +180,11 @@ async function begin(jwt, navigate = true) {
   live.on('error', (message) => notify(message, { error: true }));
   live.on('unauthorized', (message) => logout(message));
   live.on('discarded', ({ count }) =>
-    notify(`The roll call ended before ${count} mark(s) could be sent; they were discarded.`, {
-      error: true,
-    }),
+    notify(
+      `The roll call was finished (perhaps on another device) before ${plural(count, 'mark')} ` +
+        'from this one could be sent, so they were not saved.',
+      { error: true },
+    ),
   );
   document.getElementById('who').textContent = `${user.name} (${user.role})`;
   document.getElementById('account').hidden = false;
@@ -207,7 +209,9 @@ function logout(message) {
   go('#/login');
   // Said once the login page is current, so that leaving the old page does not clear it.
   if (message) notify(message, { error: true });
-  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
+  if (unsent) {
+    notify(`${plural(unsent, 'unsent mark')} stay in this browser until you log in again.`);
+  }
 }
 
 function showConnection(status) {
