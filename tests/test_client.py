@@ -79,8 +79,25 @@ def test_a_roll_call_from_the_terminal(server: ServerProcess, tmp_path: Path) ->
     assert json.loads(out)["data"]["status"] == "late"
     counts = data(client(server, teacher_home, "summary"))
     assert (counts["late"], counts["total"]) == (1, 1)
-    finished = data(client(server, teacher_home, "done", class_id))
-    assert finished["message"] == "Attendance persisted"
+    # `done` asks first: "n" (or no answer) leaves the roll call running.
+    env = {**os.environ, "XDG_CONFIG_HOME": str(teacher_home), "HEADCOUNT_SERVER": server.base_url}
+    refused = subprocess.run(
+        [sys.executable, "-m", "headcount", "client", "done", class_id],
+        env=env,
+        input="n\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "Finish the roll call?" in refused.stdout
+    assert data(client(server, teacher_home, "summary"))["total"] == 1  # still running
+    answered = client(server, teacher_home, "done", class_id, stdin="y\n")
+    assert answered.startswith("Finish the roll call?")
+    assert data(answered[answered.index("{") :])["message"] == "Attendance persisted"
+    # Scripts say --yes, and are not asked.
+    client(server, teacher_home, "start", class_id)
+    scripted = client(server, teacher_home, "done", class_id, "--yes")
+    assert data(scripted)["message"] == "Attendance persisted"
 
 
 def test_the_shell_runs_the_same_commands(server: ServerProcess, tmp_path: Path) -> None:

@@ -200,8 +200,14 @@ def state(class_id: ClassArg = None) -> None:
 
 
 @client_app.command()
-def done(class_id: ClassArg = None) -> None:
-    """Finish the roll call: everyone unmarked becomes absent."""
+def done(
+    class_id: ClassArg = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Finish without asking.")] = False,
+) -> None:
+    """Finish the roll call: everyone unmarked becomes absent (asks first, unless --yes)."""
+    if not yes:
+        # It cannot be undone, so a stray `done` in the shell must not finish a roll call.
+        typer.confirm("Finish the roll call? Students not marked yet become absent", abort=True)
     run(lambda: _show(_ws_request("DONE", _target(class_id), "DONE")))
 
 
