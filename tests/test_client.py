@@ -46,7 +46,7 @@ def test_a_roll_call_from_the_terminal(server: ServerProcess, tmp_path: Path) ->
             server,
             student_home,
             "signup",
-            "Kid",
+            f"Kid {stamp}",
             s_email,
             "--role",
             "student",
@@ -57,7 +57,8 @@ def test_a_roll_call_from_the_terminal(server: ServerProcess, tmp_path: Path) ->
     client(server, teacher_home, "login", t_email, "--password", "secret-1")
     client(server, student_home, "login", s_email, "--password", "secret-1")
     class_id = str(data(client(server, teacher_home, "create-class", "Terminal 101"))["id"])
-    roster = data(client(server, teacher_home, "add-student", class_id, str(student["id"])))
+    # Students are named by id, e-mail or full name (any case).
+    roster = data(client(server, teacher_home, "add-student", class_id, f"KID {stamp}"))
     assert roster["studentIds"] == [student["id"]]
     client(server, teacher_home, "start", class_id)
     env = {
@@ -73,7 +74,16 @@ def test_a_roll_call_from_the_terminal(server: ServerProcess, tmp_path: Path) ->
         text=True,
     )
     time.sleep(1.5)
-    marked = data(client(server, teacher_home, "mark", str(student["id"]), "late"))
+    marked = data(client(server, teacher_home, "mark", s_email.upper(), "late"))
+    unknown = subprocess.run(
+        [sys.executable, "-m", "headcount", "client", "mark", f"Nobody {stamp}", "late"],
+        env={**env, "XDG_CONFIG_HOME": str(teacher_home)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert unknown.returncode == 1
+    assert f"no student 'Nobody {stamp}': give their id, e-mail or full name" in unknown.stderr
     assert marked == {"classId": class_id, "studentId": student["id"], "status": "late"}
     out, _ = watcher.communicate(timeout=30)
     assert json.loads(out)["data"]["status"] == "late"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import uuid
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -97,6 +98,22 @@ def _target(class_id: str | None) -> dict[str, Any]:
     return {"classId": class_id} if class_id else {}
 
 
+def _student_id(who: str) -> str:
+    """A student named by id, e-mail or exact name (any case), among your school's students."""
+    try:
+        return str(uuid.UUID(who))
+    except ValueError:
+        pass
+    found = _http("GET", "/students", params={"q": who, "limit": 500})
+    wanted = who.casefold()
+    same = [s for s in found if wanted in (s["email"].casefold(), s["name"].casefold())]
+    if not same:
+        raise ClientError(f"no student {who!r}: give their id, e-mail or full name")
+    if len(same) > 1:
+        raise ClientError(f"{len(same)} students are called {who!r}: give the e-mail instead")
+    return str(same[0]["id"])
+
+
 def run(action: Any) -> None:
     try:
         action()
@@ -164,10 +181,16 @@ def students(q: Annotated[str | None, typer.Option(help="Search name or email.")
 
 
 @client_app.command("add-student")
-def add_student(class_id: str, student_id: str) -> None:
+def add_student(
+    class_id: str, student: Annotated[str, typer.Argument(help="Their id, e-mail or name.")]
+) -> None:
     """Enrol a student in your class."""
-    body = {"studentId": student_id}
-    run(lambda: _show(_http("POST", f"/class/{class_id}/add-student", json=body)))
+
+    def action() -> None:
+        body = {"studentId": _student_id(student)}
+        _show(_http("POST", f"/class/{class_id}/add-student", json=body))
+
+    run(action)
 
 
 @client_app.command()
@@ -178,13 +201,17 @@ def start(class_id: str) -> None:
 
 @client_app.command()
 def mark(
-    student_id: str,
+    student: Annotated[str, typer.Argument(help="Their id, e-mail or name.")],
     status: Annotated[str, typer.Argument(help=" / ".join(STATUSES))],
     class_id: ClassArg = None,
 ) -> None:
     """Mark a student in the running roll call."""
-    data = {"studentId": student_id, "status": status, **_target(class_id)}
-    run(lambda: _show(_ws_request("ATTENDANCE_MARKED", data, "ATTENDANCE_MARKED")))
+
+    def action() -> None:
+        data = {"studentId": _student_id(student), "status": status, **_target(class_id)}
+        _show(_ws_request("ATTENDANCE_MARKED", data, "ATTENDANCE_MARKED"))
+
+    run(action)
 
 
 @client_app.command()
