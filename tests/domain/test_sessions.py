@@ -147,3 +147,17 @@ async def test_matrix_rate_counts_present_and_late(domain: Domain) -> None:
     assert [h["startedAt"] for h in history] == sorted(
         (h["startedAt"] for h in history), reverse=True
     )
+
+
+async def test_an_op_id_applies_once_per_session(domain: Domain) -> None:
+    teacher, class_id, (student,) = await domain.classroom(1)
+    op = uuid.uuid4()
+    for status in ("present", "late"):
+        await domain.sessions.start(teacher, StartInput(classId=class_id))
+        mark = Mark(student.user_id, status, teacher.user_id, "ws", op_id=op)
+        first = await domain.sessions.mark(teacher, class_id, mark)
+        replay = Mark(student.user_id, "absent", teacher.user_id, "ws", op_id=op)
+        again = await domain.sessions.mark(teacher, class_id, replay)
+        assert (first["applied"], first["status"]) == (True, status)
+        assert (again["applied"], again["status"]) == (False, status)
+        await domain.sessions.finish(teacher, class_id)

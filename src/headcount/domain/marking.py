@@ -55,12 +55,25 @@ class Outcome:
 
 
 # Built once: building the statements of a mark was a third of its CPU.
-_APPLIED_BEFORE = select(
-    exists().where(AttendanceEvent.op_id == bindparam("op_id"), AttendanceEvent.applied)
+# Is the student in the class, what is stored for them so far, and was this opId applied in
+# this session already (SPEC §8; migration 0004)? One round trip for all three.
+_REPLAYED = (
+    exists()
+    .where(
+        AttendanceEvent.session_id == bindparam("session_id"),
+        AttendanceEvent.op_id == bindparam("op_id"),
+        AttendanceEvent.applied,
+    )
+    .label("replayed")
 )
-# Is the student in the class, and what is stored for them so far?
 _STORED = (
-    select(Enrollment.student_id, Attendance.status, Attendance.marked_at, Attendance.source)
+    select(
+        Enrollment.student_id,
+        Attendance.status,
+        Attendance.marked_at,
+        Attendance.source,
+        _REPLAYED,
+    )
     .outerjoin(
         Attendance,
         and_(
@@ -76,12 +89,6 @@ _STORED = (
 _AUDIT = insert(AttendanceEvent)
 _MARK_KEYS = ("session_id", "student_id")
 _MARK_VALUES = ("status", "marked_at", "source")
-
-
-async def _applied_before(conn: AsyncConnection, op_id: uuid.UUID | None) -> bool:
-    if op_id is None:
-        return False
-    return bool(await conn.scalar(_APPLIED_BEFORE, {"op_id": op_id}))
 
 
 def _wins(mark: Mark, moment: datetime, stored: tuple[str, datetime, str] | None) -> bool:
@@ -104,13 +111,14 @@ async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Out
                 "session_id": session.id,
                 "class_id": session.class_id,
                 "student_id": mark.student_id,
+                "op_id": mark.op_id,
             },
         )
     ).first()
     if row is None:
         raise errors.student_not_in_class()
     stored = None if row.status is None else (row.status, row.marked_at, row.source)
-    applied = not await _applied_before(conn, mark.op_id) and _wins(mark, moment, stored)
+    applied = not row.replayed and _wins(mark, moment, stored)
     if applied:
         await conn.execute(
             upsert(conn.dialect.name, Attendance, _MARK_KEYS, _MARK_VALUES),
