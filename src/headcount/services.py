@@ -15,6 +15,7 @@ from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
 from headcount.domain.credentials import Credentials
 from headcount.domain.directory import Directory
+from headcount.domain.guardians import Guardians
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
@@ -48,6 +49,7 @@ class Services:
     sessions: Sessions
     records: Records
     history: History
+    guardians: Guardians
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -91,6 +93,7 @@ class Services:
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
+            guardians=Guardians(db, hub),
         )
 
     async def start(self) -> None:

@@ -189,3 +189,25 @@ def counts_of(by_status: dict[str, int]) -> Counts:
         excused=excused,
         total=present + absent + late + excused,
     )
+
+
+class ChildClass(TypedDict):
+    id: str
+    className: str
+
+
+class ChildView(TypedDict):
+    """A guardian's child, with the classes they are enrolled in."""
+
+    id: str
+    name: str
+    email: str
+    classes: list[ChildClass]
+
+
+class ChildStatus(TypedDict):
+    """A child's status in the latest finished roll call of one class (null: none yet)."""
+
+    classId: str
+    className: str
+    status: str | None

@@ -12,7 +12,7 @@ from headcount.domain.management_inputs import (
     AccountsQuery,
     NewAccountInput,
 )
-from headcount.domain.views import AccountView, SchoolView, SetupCodeView
+from headcount.domain.views import AccountView, SchoolView, SetupCodeView, StudentView
 from headcount.http.deps import Admin, ServicesDep, body_doc, json_body, query, query_doc
 from headcount.http.envelope import ok
 from headcount.http.schemas import Success, failures
@@ -81,3 +81,37 @@ async def change_account(
 async def setup_code(services: ServicesDep, admin: Admin, user_id: str) -> Response:
     """A new one-time code with which the user sets a password (`POST /auth/setup`)."""
     return ok(await services.directory.setup_code(admin, user_id))
+
+
+@router.get(
+    "/guardians/{guardian_id}/students",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def wards(services: ServicesDep, admin: Admin, guardian_id: str) -> Response:
+    """The students a guardian is linked to, by name."""
+    return ok(await services.guardians.children_of(admin, guardian_id))
+
+
+@router.post(
+    "/guardians/{guardian_id}/students/{student_id}",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def link_ward(
+    services: ServicesDep, admin: Admin, guardian_id: str, student_id: str
+) -> Response:
+    """Link a guardian to a student of the administrator's schools (harmless twice)."""
+    return ok(await services.guardians.link(admin, guardian_id, student_id))
+
+
+@router.delete(
+    "/guardians/{guardian_id}/students/{student_id}",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def unlink_ward(
+    services: ServicesDep, admin: Admin, guardian_id: str, student_id: str
+) -> Response:
+    """Undo a link: the guardian stops hearing and reading that student at once."""
+    return ok(await services.guardians.unlink(admin, guardian_id, student_id))
