@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from headcount.cache import Cache, MemoryCache, RedisCache
+from headcount.deliverer import Deliverer
 from headcount.domain.accounts import Accounts
 from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
@@ -24,6 +25,7 @@ from headcount.domain.schools import Schools
 from headcount.domain.sessions import Sessions
 from headcount.domain.signup import SignupPolicy
 from headcount.domain.throttle import Throttle
+from headcount.domain.webhooks import Webhooks
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
 from headcount.fanout.redis_bus import RedisBus
@@ -50,6 +52,8 @@ class Services:
     records: Records
     history: History
     guardians: Guardians
+    webhooks: Webhooks
+    deliverer: Deliverer
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -94,12 +98,16 @@ class Services:
             records=records,
             history=History(db, settings.excused_counts_against_rate),
             guardians=Guardians(db, hub),
+            webhooks=Webhooks(db, settings.webhooks_allow_private),
+            deliverer=Deliverer(db, settings),
         )
 
     async def start(self) -> None:
         await self.hub.start()
+        self.deliverer.start()
 
     async def close(self) -> None:
+        await self.deliverer.close()
         await self.hub.close()
         await self.records.writer.close()
         await self.cache.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -211,3 +211,29 @@ class ChildStatus(TypedDict):
     classId: str
     className: str
     status: str | None
+
+
+class WebhookView(TypedDict):
+    """An endpoint; `secret` only in the answer that created it."""
+
+    id: str
+    schoolId: str
+    url: str
+    events: list[str]
+    active: bool
+    createdAt: str
+    secret: NotRequired[str]
+
+
+class DeliveryView(TypedDict):
+    id: int
+    webhookId: str
+    eventType: str
+    state: str  # pending · delivered · failed
+    attempts: int
+    lastStatus: int | None
+    lastError: str | None
+    createdAt: str
+    nextAttemptAt: str | None
+    deliveredAt: str | None
+    payload: str
