@@ -217,17 +217,15 @@ async def test_a_refused_delivery_is_retried_and_can_be_resent(
     )
 
 
-async def test_a_receiver_that_is_down_gets_the_event_once_it_is_up(
-    hooked: Api, tmp_path: Path
-) -> None:
+async def test_a_receiver_that_is_down_gets_the_event_once_it_is_up(hooked: Api) -> None:
     admin = await hooked.admin()
     with receiver() as first:
-        down_url = first.url
+        port = int(first.url.rsplit(":", 1)[1].split("/", 1)[0])
     # Nothing listens on that port now: the delivery fails and waits for its retry.
-    created = await register(hooked, admin, down_url, ["session.started"])
+    created = await register(hooked, admin, first.url, ["session.started"])
     teacher = await hooked.teacher()
     class_id = await hooked.create_class(teacher)
-    await hooked.start(teacher, class_id)
+    started = await hooked.start(teacher, class_id)
     path = f"/admin/webhooks/{created['id']}/deliveries"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -236,3 +234,7 @@ async def test_a_receiver_that_is_down_gets_the_event_once_it_is_up(
             break
         await asyncio.sleep(0.1)
     assert delivery["state"] == "pending" and delivery["lastError"].startswith("ConnectError")
+    with receiver(port) as back:
+        back.secret = created["secret"]
+        (message,) = await back.wait_for(1)
+    assert message["data"]["sessionId"] == started["sessionId"]
