@@ -23,8 +23,16 @@ class Receiver:
     received: list[dict[str, Any]] = field(default_factory=list)
     refused: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # When set, the first delivery is held (not acknowledged, not counted) until `release`.
+    holding: bool = False
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     def take(self, headers: dict[str, str], body: bytes) -> int:
+        if self.holding and not self.arrived.is_set():
+            self.arrived.set()
+            self.release.wait(30)
+            return 503
         with self.lock:
             if self.answer >= 300:
                 self.refused += 1
