@@ -24,6 +24,7 @@ from standardwebhooks import Webhook
 from headcount import clock
 from headcount.domain import destinations
 from headcount.domain.errors import DomainError
+from headcount.mailer import Mailer
 from headcount.settings import Settings
 from headcount.store.database import Database
 from headcount.store.tables import OutboxMessage, WebhookEndpoint
@@ -58,6 +59,7 @@ class Deliverer:
         self.window = timedelta(hours=settings.webhook_retry_hours)
         self.allow_private = settings.webhooks_allow_private
         self.http = httpx.AsyncClient(timeout=settings.webhook_timeout, trust_env=False)
+        self.mailer = Mailer(settings.smtp_url, settings.mail_from, settings.webhook_timeout)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -85,18 +87,22 @@ class Deliverer:
         query = (
             select(
                 OutboxMessage.id,
+                OutboxMessage.recipient,
                 OutboxMessage.payload,
                 OutboxMessage.created_at,
                 OutboxMessage.attempts,
                 WebhookEndpoint.url,
                 WebhookEndpoint.secret,
             )
-            .join(WebhookEndpoint, WebhookEndpoint.id == OutboxMessage.endpoint_id)
+            .outerjoin(WebhookEndpoint, WebhookEndpoint.id == OutboxMessage.endpoint_id)
             .where(OutboxMessage.state == "pending", OutboxMessage.due_at <= now)
             .order_by(OutboxMessage.id)
             .limit(BATCH)
             .with_for_update(skip_locked=True, of=OutboxMessage)
         )
+        if self.mailer.url is None:
+            # A process that cannot send e-mail leaves it to those that can.
+            query = query.where(OutboxMessage.recipient.is_(None))
         async with self.db.write() as conn:
             rows = (await conn.execute(query)).all()
             if rows:
@@ -114,6 +120,8 @@ class Deliverer:
         return len(rows)
 
     async def _post(self, row: Any) -> tuple[int | None, str | None]:
+        if row.recipient is not None:
+            return await self.mailer.send(row.recipient, row.payload)
         try:
             await destinations.check(row.url, self.allow_private)
             body = row.payload

@@ -94,7 +94,7 @@ class Services:
             classes=classes,
             rosters=Rosters(db, hub, classes),
             listings=Listings(db),
-            sessions=Sessions(db, hub, records, throttle),
+            sessions=Sessions(db, hub, records, throttle, settings.smtp_url is not None),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
             guardians=Guardians(db, hub),

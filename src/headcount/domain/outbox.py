@@ -11,9 +11,20 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import bindparam, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
 
 from headcount import clock
-from headcount.store.tables import Class, Org, OutboxMessage, Timestamp, WebhookEndpoint
+from headcount.store.tables import (
+    Attendance,
+    Class,
+    GuardianLink,
+    Org,
+    OutboxMessage,
+    Timestamp,
+    User,
+    WebhookEndpoint,
+)
+from headcount.store.upsert import insert_ignoring_duplicates
 
 EventType = Literal[
     "attendance.marked",
@@ -30,6 +41,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     "student.absent",
 )
 
+_Guardian = aliased(User)
 _SCHOOL = select(Class.school_id).where(Class.id == bindparam("class_id")).scalar_subquery()
 _DISTRICT = select(Org.parent_id).where(Org.id == _SCHOOL).scalar_subquery()
 
@@ -61,3 +73,49 @@ async def enqueue(
         ["endpoint_id", "event_type", "payload", "created_at", "due_at"], wanted
     )
     await conn.execute(statement, {"class_id": class_id})
+
+
+async def enqueue_absence_mail(
+    conn: AsyncConnection, class_id: uuid.UUID, session_id: uuid.UUID, day: str
+) -> None:
+    """An e-mail to each active guardian of each student `DONE` marked absent in
+    `session_id`: one per guardian, student and day (`day` is YYYY-MM-DD), however many roll
+    calls mark the student absent that day."""
+    rows = await conn.execute(
+        select(
+            GuardianLink.guardian_id,
+            GuardianLink.student_id,
+            _Guardian.email,
+            User.name,
+            Class.class_name,
+        )
+        .join(Attendance, Attendance.student_id == GuardianLink.student_id)
+        .join(_Guardian, _Guardian.id == GuardianLink.guardian_id)
+        .join(User, User.id == GuardianLink.student_id)
+        .join(Class, Class.id == Attendance.class_id)
+        .where(
+            Attendance.session_id == session_id,
+            Attendance.source == "done",
+            Attendance.status == "absent",
+            _Guardian.active,
+        )
+    )
+    now = clock.now()
+    for guardian_id, student_id, email, student_name, class_name in rows.all():
+        data = {
+            "studentId": str(student_id),
+            "studentName": student_name,
+            "classId": str(class_id),
+            "className": class_name,
+            "day": day,
+        }
+        await conn.execute(
+            insert_ignoring_duplicates(conn, OutboxMessage).values(
+                recipient=email,
+                dedupe_key=f"absent:{guardian_id}:{student_id}:{day}",
+                event_type="student.absent",
+                payload=body("student.absent", data, now),
+                created_at=now,
+                due_at=now,
+            )
+        )

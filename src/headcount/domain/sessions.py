@@ -29,7 +29,7 @@ from headcount.domain.live import (
     status_of,
 )
 from headcount.domain.marking import CHECK_IN, DONE, Mark, Outcome, record, record_absences
-from headcount.domain.outbox import enqueue
+from headcount.domain.outbox import enqueue, enqueue_absence_mail
 from headcount.domain.records import Records
 from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
@@ -72,7 +72,7 @@ def _marked(session: LiveSession, mark: Mark, outcome: Outcome) -> dict[str, Any
 
 
 async def _announce_finish(
-    conn: AsyncConnection, session: LiveSession, tally: Counts, now: datetime
+    conn: AsyncConnection, session: LiveSession, tally: Counts, now: datetime, mail: bool
 ) -> None:
     """`session.finished` with the summary, and `student.absent` for each student `DONE`
     marked absent, in the transaction that finished the roll call."""
@@ -86,12 +86,20 @@ async def _announce_finish(
     for student_id in absent:
         data = {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
         await enqueue(conn, session.class_id, "student.absent", data)
+    if mail:
+        await enqueue_absence_mail(conn, session.class_id, session.id, now.date().isoformat())
 
 
 class Sessions:
     def __init__(
-        self, db: Database, events: EventSink, records: Records, throttle: Throttle
+        self,
+        db: Database,
+        events: EventSink,
+        records: Records,
+        throttle: Throttle,
+        mail: bool = False,  # e-mail guardians of absent students (SMTP_URL is set)
     ) -> None:
+        self.mail = mail
         self.db = db
         self.events = events
         self.records = records
@@ -256,7 +264,7 @@ class Sessions:
                 raise errors.no_active_session()
             await record_absences(conn, session, teacher.user_id, now)
             tally = await counts(conn, session.id)
-            await _announce_finish(conn, session, tally, now)
+            await _announce_finish(conn, session, tally, now, self.mail)
         await self.events.publish(Finished(session.class_id, tally))
         return str(session.class_id), tally
 

@@ -259,9 +259,13 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
-    endpoint_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
+    # A webhook's endpoint, or None for an e-mail to `recipient`.
+    endpoint_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=True
     )
+    recipient: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # E-mails that must be sent once only (one per guardian, student and day) say so here.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
     event_type: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(String)  # the JSON body, exactly as sent
     created_at: Mapped[datetime] = mapped_column(Timestamp)

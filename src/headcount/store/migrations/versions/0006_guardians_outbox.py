@@ -1,4 +1,4 @@
-"""webhook endpoints and the outbox
+"""webhook endpoints and the outbox (webhooks and e-mail)
 
 Revision ID: 0006_guardians_outbox
 Revises: 0004
@@ -40,7 +40,9 @@ def upgrade() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", BIGINT, autoincrement=True, nullable=False),
-        sa.Column("endpoint_id", sa.Uuid(), nullable=False),
+        sa.Column("endpoint_id", sa.Uuid(), nullable=True),
+        sa.Column("recipient", sa.String(length=254), nullable=True),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=True),
         sa.Column("event_type", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -57,6 +59,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
     )
     op.create_index("ix_outbox_due", "outbox", ["state", "due_at"])
     op.create_index("ix_outbox_endpoint", "outbox", ["endpoint_id", "id"])
