@@ -21,9 +21,11 @@ from headcount.http.routes import (
     classes,
     corrections,
     docs,
+    guardian,
     health,
     metrics,
     pages,
+    webhooks,
 )
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
@@ -76,7 +78,20 @@ def create_api(services: Services) -> FastAPI:
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
     errors.install(app)
-    routers = (auth, admin, classes, attendance, corrections, cache, health, metrics, pages, docs)
+    routers = (
+        auth,
+        admin,
+        webhooks,
+        guardian,
+        classes,
+        attendance,
+        corrections,
+        cache,
+        health,
+        metrics,
+        pages,
+        docs,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")

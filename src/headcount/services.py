@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from headcount.cache import Cache, MemoryCache, RedisCache
+from headcount.deliverer import Deliverer
 from headcount.domain.accounts import Accounts
 from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
@@ -17,6 +18,7 @@ from headcount.domain.corrections import Corrections
 from headcount.domain.credentials import Credentials
 from headcount.domain.directory import Directory
 from headcount.domain.excusals import Excusals
+from headcount.domain.guardians import Guardians
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
@@ -25,6 +27,7 @@ from headcount.domain.schools import Schools
 from headcount.domain.sessions import Sessions
 from headcount.domain.signup import SignupPolicy
 from headcount.domain.throttle import Throttle
+from headcount.domain.webhooks import Webhooks
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
 from headcount.fanout.redis_bus import RedisBus
@@ -54,6 +57,9 @@ class Services:
     history: History
     corrections: Corrections
     excusals: Excusals
+    guardians: Guardians
+    webhooks: Webhooks
+    deliverer: Deliverer
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -95,15 +101,19 @@ class Services:
             rosters=Rosters(db, hub, classes),
             imports=RosterImports(db, hub),
             listings=Listings(db),
-            sessions=Sessions(db, hub, records, throttle),
+            sessions=Sessions(db, hub, records, throttle, settings.smtp_url is not None),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
             corrections=Corrections(db, hub, records),
             excusals=Excusals(db),
+            guardians=Guardians(db, hub),
+            webhooks=Webhooks(db, settings.webhooks_allow_private),
+            deliverer=Deliverer(db, settings),
         )
 
     async def start(self) -> None:
         await self.hub.start()
+        self.deliverer.start()
 
     async def ready(self) -> bool:
         """Whether every backend answers and other processes' broadcasts can reach us: a bus
@@ -116,6 +126,7 @@ class Services:
         return self.hub.bus.ready
 
     async def close(self) -> None:
+        await self.deliverer.close()
         await self.hub.close()
         await self.records.writer.close()
         await self.cache.close()

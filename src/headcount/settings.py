@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     signup_domains: Annotated[list[str], NoDecode] = Field([], alias="SIGNUP_DOMAINS")
     setup_code_days: int = Field(14, alias="SETUP_CODE_DAYS", ge=1, le=365)
     max_classes_per_teacher: int = Field(200, alias="MAX_CLASSES_PER_TEACHER", ge=1, le=100_000)
+    smtp_url: str | None = Field(None, alias="SMTP_URL")
+    mail_from: str = Field("headcount@localhost", alias="MAIL_FROM", max_length=254)
+    webhooks_allow_private: bool = Field(False, alias="WEBHOOKS_ALLOW_PRIVATE")
+    webhook_retry_hours: float = Field(24.0, alias="WEBHOOK_RETRY_HOURS", gt=0, le=168)
+    webhook_timeout: float = Field(10.0, alias="WEBHOOK_TIMEOUT", gt=0, le=120)
+    webhook_lease_seconds: float = Field(60.0, alias="WEBHOOK_LEASE_SECONDS", ge=1, le=3600)
 
     @field_validator("database_url")
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -77,6 +79,33 @@ class Api:
 
     async def student(self) -> Account:
         return await self.signup("student")
+
+    async def login(self, user_id: str, name: str, email: str, role: str) -> Account:
+        login = await self.http.post("/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        return Account(user_id, name, email, role, PASSWORD, login.json()["data"]["token"])
+
+    async def admin(self) -> Account:
+        """An administrator of the default school, made the only way there is: on the server."""
+        n = next(_counter)
+        name, email = f"Admin {n}", f"admin-{n}-{id(self)}@school.example.com"
+        command = [sys.executable, "-m", "headcount", "admin", "create"]
+        command += ["--email", email, "--name", name, "--password", PASSWORD]
+        done = await asyncio.to_thread(
+            subprocess.run, command, env=self.server.env, capture_output=True, check=False
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        user_id = done.stdout.decode().split("id=", 1)[1].split()[0]
+        return await self.login(user_id, name, email, "admin")
+
+    async def account(self, admin: Account, role: str) -> Account:
+        """An account an administrator creates, with a password, logged in."""
+        n = next(_counter)
+        name, email = f"{role.title()} {n}", f"{role}-{n}-{id(self)}@school.example.com"
+        body = {"name": name, "email": email, "role": role, "password": PASSWORD}
+        created = await self.request("POST", "/admin/users", f"Bearer {admin.token}", json=body)
+        assert created.status_code == 201, created.text
+        return await self.login(created.json()["data"]["id"], name, email, role)
 
     async def create_class(self, teacher: Account, name: str = "Physics 101") -> str:
         response = await self.request("POST", "/class", teacher.token, json={"className": name})

@@ -3,7 +3,9 @@
 A class's teacher hears everything. A student hears the class-wide news (a session starting,
 summaries, `DONE`) and, by default, only the marks and corrections about themselves, as
 `SESSION_STATE` already shows a student only their own status; `LIVE_MARKS=class` restores
-the seed's broadcast of every mark to the whole class.
+the seed's broadcast of every mark to the whole class. A guardian hears the classes of their
+children, and of them only the marks about their children, whatever `LIVE_MARKS` says:
+nothing of classmates, not even a class's counts (docs/notify.md).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount.domain.events import Amended, ClassEvent, Marked
 from headcount.domain.schools import in_schools_of
 from headcount.security import Principal, Role
 from headcount.store.database import Database
-from headcount.store.tables import Class, Enrollment, User
+from headcount.store.tables import Class, Enrollment, GuardianLink, User
 
 LiveMarks = Literal["own", "class"]
 
@@ -47,15 +50,19 @@ class Viewer:
 
     user_id: uuid.UUID
     role: Role
+    wards: frozenset[uuid.UUID] = frozenset()  # a guardian's children
 
     @classmethod
     def of(cls, who: Principal) -> Viewer:
         return cls(who.user_id, who.role)
 
     def hears(self, reach: Reach) -> bool:
-        """A class's staff hear everything; a student what reaches all students, or them."""
+        """A class's staff hear everything; a student what reaches all students, or them; a
+        guardian only what is about one of their children."""
         if self.role == "student":
             return not reach.private or reach.subject == self.user_id
+        if self.role == "guardian":
+            return reach.subject in self.wards
         return True
 
 
@@ -67,9 +74,28 @@ class Hearing:
     class_ids: frozenset[uuid.UUID]
 
 
+async def _guardian_hearing(conn: AsyncConnection, who: Principal) -> Hearing | None:
+    """A guardian hears the classes their children are enrolled in, about those children."""
+    query = (
+        select(User.id, GuardianLink.student_id, Enrollment.class_id)
+        .outerjoin(GuardianLink, GuardianLink.guardian_id == User.id)
+        .outerjoin(Enrollment, Enrollment.student_id == GuardianLink.student_id)
+        .where(User.id == who.user_id)
+    )
+    rows = (await conn.execute(query)).all()
+    if not rows:
+        return None
+    wards = frozenset(ward for _, ward, _ in rows if ward is not None)
+    class_ids = frozenset(class_id for _, _, class_id in rows if class_id is not None)
+    return Hearing(Viewer(who.user_id, who.role, wards), class_ids)
+
+
 async def hearing_of(db: Database, who: Principal) -> Hearing | None:
     """The classes whose broadcasts reach `who` (taught by a teacher, enrolled in by a
     student), or None when the account no longer exists: one query for both."""
+    if who.role == "guardian":
+        async with db.read() as conn:
+            return await _guardian_hearing(conn, who)
     if who.role == "teacher":
         query = select(User.id, Class.id).outerjoin(Class, Class.teacher_id == User.id)
     elif who.role == "admin":

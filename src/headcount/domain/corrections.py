@@ -1,10 +1,11 @@
 """Corrections after the roll call (docs/records.md): the owner teacher or an administrator
 changes a student's status in a finished session, with a reason.
 
-A correction is an ordinary write of the stored mark plus an audit event (source `amend`,
-with the reason and the status it replaced), so every summary, history, matrix and CSV, all
-of which read the stored marks, shows it with no rule of their own. Running sessions are
-refused: their marks are the roll call's, with its own rules for who wins.
+A correction is an ordinary write of the stored mark, plus an audit event (source `amend`,
+with the reason and the status it replaced) and an `attendance.amended` webhook in the
+outbox, all in one transaction. Every summary, history, matrix and CSV reads the stored
+marks, so each shows the correction with no rule of its own. Running sessions are refused:
+their marks are the roll call's, with its own rules for who wins.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from headcount.domain.errors import DomainError
 from headcount.domain.events import Amended, EventSink
 from headcount.domain.inputs import AmendInput
 from headcount.domain.marking import AMEND
+from headcount.domain.outbox import enqueue
 from headcount.domain.records import Records
 from headcount.domain.views import Amendment, CachedValue
 from headcount.security import Principal
@@ -70,6 +72,16 @@ class Corrections:
             changed = previous != change.status
             if changed:
                 await _write(conn, who, session_id, student_id, change, previous, now)
+                amended = {
+                    "classId": str(class_id),
+                    "sessionId": str(session_id),
+                    "studentId": str(student_id),
+                    "status": change.status,
+                    "previousStatus": previous,
+                    "reason": change.reason,
+                    "amendedBy": str(who.user_id),
+                }
+                await enqueue(conn, class_id, "attendance.amended", amended)
         if changed:
             await self.events.publish(
                 Amended(class_id, session_id, student_id, change.status, previous)

@@ -147,3 +147,15 @@ def school_not_found() -> DomainError:
 
 def unavailable() -> DomainError:
     return DomainError(Kind.UNAVAILABLE, "Service unavailable")
+
+
+def webhook_url_not_allowed() -> DomainError:
+    return DomainError(Kind.INVALID, "Webhook URL not allowed")
+
+
+def webhook_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Webhook not found")
+
+
+def delivery_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Delivery not found")

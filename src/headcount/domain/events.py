@@ -93,8 +93,17 @@ class AccessRevoked:
     keep: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WardsChanged:
+    """A guardian's children changed: their open connections work out what they hear again.
+    `unlinked` (a child no longer theirs) stops reaching them at once, before that reload."""
+
+    user_id: uuid.UUID
+    unlinked: uuid.UUID | None = None
+
+
 ClassEvent = Marked | Amended | Summarized | Finished | SessionOpened
-AudienceEvent = AudienceJoined | AudienceLeft
+AudienceEvent = AudienceJoined | AudienceLeft | WardsChanged
 Event = ClassEvent | AudienceEvent | ClassChanged | AccountChanged | AccessRevoked
 
 

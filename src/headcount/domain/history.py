@@ -44,7 +44,7 @@ def attendance_rate(statuses: list[str | None], excused_counts: bool) -> float |
     return sum(s in ATTENDED for s in counted) / len(counted) if counted else None
 
 
-def _finished(
+def finished_statuses(
     class_id: uuid.UUID, student_id: uuid.UUID
 ) -> Select[uuid.UUID, datetime, datetime | None, str]:
     """A class's finished sessions, newest first, each with the student's status (or null)."""
@@ -86,7 +86,7 @@ def _former(class_id: uuid.UUID) -> Select[uuid.UUID, str, str]:
     )
 
 
-def _past(row: Any) -> PastStatus:
+def past_status(row: Any) -> PastStatus:
     """One finished session (so `ended_at` is set) and the student's status in it."""
     return PastStatus(
         sessionId=str(row.id),
@@ -106,7 +106,9 @@ class History:
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
             await access.require(conn, student, class_id, Need.ATTEND)
-            latest = (await conn.execute(_finished(class_id, student.user_id).limit(1))).first()
+            latest = (
+                await conn.execute(finished_statuses(class_id, student.user_id).limit(1))
+            ).first()
         return StatusView(classId=str(class_id), status=None if latest is None else latest.status)
 
     async def past_statuses(self, student: Principal, raw_class_id: str) -> list[PastStatus]:
@@ -114,8 +116,8 @@ class History:
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.read() as conn:
             await access.require(conn, student, class_id, Need.ATTEND)
-            rows = await conn.execute(_finished(class_id, student.user_id))
-            return [_past(row) for row in rows]
+            rows = await conn.execute(finished_statuses(class_id, student.user_id))
+            return [past_status(row) for row in rows]
 
     async def sessions(self, teacher: Principal, raw_class_id: str) -> list[SessionHistoryRow]:
         class_id = access.class_id_from_path(raw_class_id)

@@ -19,6 +19,7 @@ from headcount.domain.inputs import (
     NewPassword,
     Reason,
 )
+from headcount.domain.outbox import EVENT_TYPES, EventType
 
 MAX_BULK_ENROLMENT = 1000
 Listing = Annotated[int, Field(ge=1, le=500)]
@@ -111,3 +112,18 @@ class ExcusalsQuery(Input):
     """`GET /admin/excusals`: one student's, or every one of the administrator's schools."""
 
     studentId: uuid.UUID | None = None
+
+
+class NewWebhookInput(Input):
+    """An endpoint for a school's events (docs/notify.md §2)."""
+
+    url: str = Field(min_length=1, max_length=2048)
+    events: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
+    secret: str | None = Field(None, pattern=r"^whsec_[A-Za-z0-9+/=]{16,100}$")
+    schoolId: uuid.UUID | None = None
+
+
+class WebhookChangesInput(Input):
+    url: str | None = Field(None, min_length=1, max_length=2048)
+    events: list[EventType] | None = Field(None, min_length=1, max_length=len(EVENT_TYPES))
+    active: JsonBool | None = None

@@ -7,9 +7,12 @@ Every change is committed before it is cached and announced. Writers lock the se
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock, metrics
 from headcount.domain import access, checkin, errors
@@ -26,7 +29,8 @@ from headcount.domain.live import (
     resolve,
     status_of,
 )
-from headcount.domain.marking import CHECK_IN, Mark, Outcome, record, record_absences
+from headcount.domain.marking import CHECK_IN, DONE, Mark, Outcome, record, record_absences
+from headcount.domain.outbox import enqueue, enqueue_absence_mail
 from headcount.domain.records import Records
 from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
@@ -49,10 +53,54 @@ from headcount.store.tables import (
 NOT_YET_UPDATED = "not yet updated"
 
 
+def _started(session: LiveSession) -> dict[str, Any]:
+    return {
+        "classId": str(session.class_id),
+        "sessionId": str(session.id),
+        "startedAt": clock.iso(session.started_at),
+    }
+
+
+def _marked(session: LiveSession, mark: Mark, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "classId": str(session.class_id),
+        "sessionId": str(session.id),
+        "studentId": str(mark.student_id),
+        "status": outcome.status,
+        "markedAt": clock.iso(outcome.marked_at),
+        "source": mark.source,
+    }
+
+
+async def _announce_finish(
+    conn: AsyncConnection, session: LiveSession, tally: Counts, now: datetime, mail: bool
+) -> None:
+    """`session.finished` with the summary, and `student.absent` for each student `DONE`
+    marked absent, in the transaction that finished the roll call."""
+    finished = {**_started(session), "endedAt": clock.iso(now), "summary": dict(tally)}
+    await enqueue(conn, session.class_id, "session.finished", finished)
+    absent = await conn.scalars(
+        select(Attendance.student_id).where(
+            Attendance.session_id == session.id, Attendance.source == DONE
+        )
+    )
+    for student_id in absent:
+        data = {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
+        await enqueue(conn, session.class_id, "student.absent", data)
+    if mail:
+        await enqueue_absence_mail(conn, session.class_id, session.id, now.date().isoformat())
+
+
 class Sessions:
     def __init__(
-        self, db: Database, events: EventSink, records: Records, throttle: Throttle
+        self,
+        db: Database,
+        events: EventSink,
+        records: Records,
+        throttle: Throttle,
+        mail: bool = False,  # e-mail guardians of absent students (SMTP_URL is set)
     ) -> None:
+        self.mail = mail
         self.db = db
         self.events = events
         self.records = records
@@ -98,6 +146,7 @@ class Sessions:
                     )
                 )
                 await excuse_at_start(conn, session, teacher.user_id)
+                await enqueue(conn, session.class_id, "session.started", _started(session))
                 opened = True
             else:
                 session = live_session(row)
@@ -123,6 +172,10 @@ class Sessions:
         async with self.db.write() as conn:
             session = await resolve(conn, who, class_id, lock=True, strict=strict)
             outcome = await record(conn, session, mark)
+            if outcome.applied:
+                await enqueue(
+                    conn, session.class_id, "attendance.marked", _marked(session, mark, outcome)
+                )
         metrics.MARKS.labels(mark.source, str(outcome.applied).lower()).inc()
         if outcome.applied:
             await self.events.publish(Marked(session.class_id, mark.student_id, mark.status))
@@ -213,6 +266,7 @@ class Sessions:
                 raise errors.no_active_session()
             await record_absences(conn, session, teacher.user_id, now)
             tally = await counts(conn, session.id)
+            await _announce_finish(conn, session, tally, now, self.mail)
         await self.events.publish(Finished(session.class_id, tally))
         return str(session.class_id), tally
 

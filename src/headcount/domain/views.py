@@ -231,3 +231,51 @@ def counts_of(by_status: dict[str, int]) -> Counts:
         excused=excused,
         total=present + absent + late + excused,
     )
+
+
+class ChildClass(TypedDict):
+    id: str
+    className: str
+
+
+class ChildView(TypedDict):
+    """A guardian's child, with the classes they are enrolled in."""
+
+    id: str
+    name: str
+    email: str
+    classes: list[ChildClass]
+
+
+class ChildStatus(TypedDict):
+    """A child's status in the latest finished roll call of one class (null: none yet)."""
+
+    classId: str
+    className: str
+    status: str | None
+
+
+class WebhookView(TypedDict):
+    """An endpoint; `secret` only in the answer that created it."""
+
+    id: str
+    schoolId: str
+    url: str
+    events: list[str]
+    active: bool
+    createdAt: str
+    secret: NotRequired[str]
+
+
+class DeliveryView(TypedDict):
+    id: int
+    webhookId: str
+    eventType: str
+    state: str  # pending · delivered · failed
+    attempts: int
+    lastStatus: int | None
+    lastError: str | None
+    createdAt: str
+    nextAttemptAt: str | None
+    deliveredAt: str | None
+    payload: str

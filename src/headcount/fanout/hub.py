@@ -14,6 +14,7 @@ carries the event to the others, so a bus outage never silences a process's own 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 import uuid
@@ -29,6 +30,7 @@ from headcount.domain.events import (
     AudienceLeft,
     ClassEvent,
     Event,
+    WardsChanged,
 )
 from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.bus import CONTROL, Bus
@@ -94,12 +96,15 @@ class Hub:
         # Told of every event applied here, local or from another process: what each
         # process remembers of accounts and classes is dropped by these.
         self.watchers: list[Callable[[Event], None]] = []
+        self._reloads: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.bus.start(self._apply)
         self.sessions.start()
 
     async def close(self) -> None:
+        for task in tuple(self._reloads):
+            task.cancel()
         await self.sessions.close()
         await self.bus.close()
 
@@ -169,6 +174,9 @@ class Hub:
                 self._join(user, event.user_id, str(event.class_id))
         elif isinstance(event, AudienceLeft):
             self._forget(event.user_id, str(event.class_id))
+        elif isinstance(event, WardsChanged):
+            self._unlink(event)
+            self._reload_later(event.user_id)
         elif isinstance(event, AccessRevoked):
             self.sessions.revoke(event.user_id, event.token_id, event.keep)
         elif isinstance(event, ClassEvent):
@@ -205,6 +213,40 @@ class Hub:
         self._audience.setdefault(class_id, {})[uid] = None
         self._ordered.pop(class_id, None)
         self.bus.listen(class_id)
+
+    def _unlink(self, event: WardsChanged) -> None:
+        user = self._users.get(event.user_id)
+        if user is not None and event.unlinked is not None:
+            viewer = user.viewer
+            user.viewer = Viewer(viewer.user_id, viewer.role, viewer.wards - {event.unlinked})
+            self._changed(user)
+
+    def _reload_later(self, uid: uuid.UUID) -> None:
+        user = self._users.get(uid)
+        if user is not None:
+            user.changes += 1
+            task = asyncio.get_running_loop().create_task(self._reload(uid, user))
+            self._reloads.add(task)
+            task.add_done_callback(self._reloads.discard)
+
+    async def _reload(self, uid: uuid.UUID, user: _User) -> None:
+        """Hear again what a connected user hears now: their classes and, for a guardian,
+        whose marks. Loads again if more news raced the load, as `attach` does."""
+        while user.peers and self._users.get(uid) is user:
+            seen = user.changes
+            hearing = await self._hearing_of(next(iter(user.peers)).principal)
+            if hearing is None or self._users.get(uid) is not user:
+                return
+            if user.changes != seen:
+                continue
+            wanted = {str(class_id) for class_id in hearing.class_ids}
+            for class_id in user.class_ids - wanted:
+                self._leave(user, uid, class_id)
+            user.viewer = hearing.viewer
+            for class_id in wanted - user.class_ids:
+                self._join(user, uid, class_id)
+            self._changed(user)
+            return
 
     def _leave(self, user: _User, uid: uuid.UUID, class_id: str) -> None:
         user.class_ids.discard(class_id)

@@ -72,6 +72,7 @@ Teacher = Annotated[Principal, Depends(_role("teacher"))]
 Manager = Annotated[Principal, Depends(_role("teacher", "admin"))]
 Student = Annotated[Principal, Depends(_role("student"))]
 Admin = Annotated[Principal, Depends(_role("admin"))]
+Guardian = Annotated[Principal, Depends(_role("guardian"))]
 
 
 def _is_json(content_type: str | None) -> bool:

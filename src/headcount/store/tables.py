@@ -247,3 +247,51 @@ class AttendanceEvent(Base):
     # A correction after the roll call (source `amend`): why, and what it replaced.
     reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     previous_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class WebhookEndpoint(Base):
+    """Where an administrator wants a school's events sent (docs/notify.md §2)."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (Index("ix_webhook_endpoints_school", "school_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(128))
+    # The event types it wants, each between commas (",session.started,"), so that one LIKE
+    # in the outbox's INSERT … SELECT picks the endpoints of an event.
+    events: Mapped[str] = mapped_column(String(512))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class OutboxMessage(Base):
+    """One event for one endpoint, written in the transaction of the change it reports, and
+    delivered at least once afterwards."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "due_at"),
+        Index("ix_outbox_endpoint", "endpoint_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    # A webhook's endpoint, or None for an e-mail to `recipient`.
+    endpoint_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=True
+    )
+    recipient: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # E-mails that must be sent once only (one per guardian, student and day) say so here.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(String)  # the JSON body, exactly as sent
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    state: Mapped[str] = mapped_column(String(16), server_default="pending")
+    due_at: Mapped[datetime] = mapped_column(Timestamp)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(Timestamp, nullable=True)

@@ -31,3 +31,13 @@ def test_class_wide_news_reaches_everyone() -> None:
     for event in (Summarized(CLASS, COUNTS), Finished(CLASS, COUNTS), started):  # type: ignore[arg-type]
         assert reach(event, "own") == EVERYONE
         assert STUDENT.hears(reach(event, "own")) and TEACHER.hears(reach(event, "own"))
+
+
+def test_a_guardian_hears_marks_about_their_children_and_nothing_else() -> None:
+    guardian = Viewer(uuid.uuid4(), "guardian", frozenset({ME}))
+    for live_marks in ("own", "class"):
+        assert guardian.hears(reach(Marked(CLASS, ME, "late"), live_marks))  # type: ignore[arg-type]
+        assert not guardian.hears(reach(Marked(CLASS, CLASSMATE, "late"), live_marks))  # type: ignore[arg-type]
+    started = SessionOpened(CLASS, uuid.uuid4(), datetime.now(UTC))
+    for event in (Summarized(CLASS, COUNTS), Finished(CLASS, COUNTS), started):  # type: ignore[arg-type]
+        assert not guardian.hears(reach(event, "own"))

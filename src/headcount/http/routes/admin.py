@@ -15,7 +15,14 @@ from headcount.domain.management_inputs import (
     NewAccountInput,
     RosterQuery,
 )
-from headcount.domain.views import AccountView, ExcusalView, RosterReport, SchoolView, SetupCodeView
+from headcount.domain.views import (
+    AccountView,
+    ExcusalView,
+    RosterReport,
+    SchoolView,
+    SetupCodeView,
+    StudentView,
+)
 from headcount.http.deps import Admin, ServicesDep, body_doc, json_body, query, query_doc
 from headcount.http.envelope import ok
 from headcount.http.schemas import RosterFailure, Success, failures
@@ -154,3 +161,37 @@ async def excusals(
 async def unexcuse(services: ServicesDep, admin: Admin, excusal_id: str) -> Response:
     """Withdraw an excusal; roll calls already started keep what they began with."""
     return ok(await services.excusals.remove(admin, excusal_id))
+
+
+@router.get(
+    "/guardians/{guardian_id}/students",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def wards(services: ServicesDep, admin: Admin, guardian_id: str) -> Response:
+    """The students a guardian is linked to, by name."""
+    return ok(await services.guardians.children_of(admin, guardian_id))
+
+
+@router.post(
+    "/guardians/{guardian_id}/students/{student_id}",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def link_ward(
+    services: ServicesDep, admin: Admin, guardian_id: str, student_id: str
+) -> Response:
+    """Link a guardian to a student of the administrator's schools (harmless twice)."""
+    return ok(await services.guardians.link(admin, guardian_id, student_id))
+
+
+@router.delete(
+    "/guardians/{guardian_id}/students/{student_id}",
+    response_model=Success[list[StudentView]],
+    responses=failures(401, 403, 404),
+)
+async def unlink_ward(
+    services: ServicesDep, admin: Admin, guardian_id: str, student_id: str
+) -> Response:
+    """Undo a link: the guardian stops hearing and reading that student at once."""
+    return ok(await services.guardians.unlink(admin, guardian_id, student_id))
