@@ -158,7 +158,7 @@ class Classes:
         """Archive a class, unless a roll call is running in it."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.write() as conn:
-            facts = await access.require(conn, manager, class_id, Need.MANAGE, hold=True)
+            facts = await access.require(conn, manager, class_id, Need.MANAGE, exclusive=True)
             if await conn.scalar(_RUNNING, {"class_id": class_id}) is not None:
                 raise errors.session_in_progress()
             if not facts.archived:
