@@ -59,12 +59,15 @@ async def _ours(
     users: list[tuple[uuid.UUID, str, str, str]],
     rosters: dict[str, int],
 ) -> None:
-    """tables.py: a row per user and one per enrolment."""
+    """tables.py: a row per user and one per enrolment, in the teacher's school."""
     start = datetime.now(UTC)
+    school = await conn.fetchval("SELECT school_id FROM users WHERE email = $1", TEACHER_EMAIL)
     await conn.copy_records_to_table(
         "users",
-        records=[(*u, "student", start + timedelta(microseconds=n)) for n, u in enumerate(users)],
-        columns=["id", "name", "email", "password_hash", "role", "created_at"],
+        records=[
+            (*u, "student", start + timedelta(microseconds=n), school) for n, u in enumerate(users)
+        ],
+        columns=["id", "name", "email", "password_hash", "role", "created_at", "school_id"],
     )
     for name, size in rosters.items():
         rows = [

@@ -1,6 +1,10 @@
 """What an idle /ws socket holds: Python allocations per socket, by the file that made them.
 
-    .venv/bin/python -m bench.socket_memory [--sockets 1000]
+    .venv/bin/python -m bench.socket_memory [--sockets 1000] [--classes 0]
+
+With `--classes N` the sockets are a teacher's who has N classes: what a socket holds must
+not grow with N ([hardening-2] item 3). After the sockets close, what is still held is printed
+too: it must be about nothing.
 
 Serves Headcount in this process (SQLite in a temporary directory, the same uvicorn options as
 `headcount serve`, but on asyncio's own loop: tracemalloc cannot see inside uvloop, so the
@@ -20,11 +24,13 @@ import tempfile
 import tracemalloc
 import uuid
 from pathlib import Path
+from typing import Literal
 
 import uvicorn
 
 from headcount.cli import APP, server_options
 from headcount.domain.inputs import SignupInput
+from headcount.security import Principal
 from headcount.services import Services
 from headcount.settings import load_settings
 from headcount.store import migrate
@@ -42,23 +48,30 @@ async def main():
     held += [await websockets.connect(url) for _ in range(rest)]
     await asyncio.sleep(0.5)
     print(sum(s.state is State.OPEN for s in held) - warm, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    await asyncio.gather(*(s.close() for s in held[warm:]))
+    print("closed", flush=True)
     await asyncio.sleep(3600)
 asyncio.run(main())
 """
 
 
-async def student_token() -> str:
+async def user_token(classes: int) -> str:
+    """A student's token, or with `classes`, a teacher's who has that many classes."""
+    role: Literal["teacher", "student"] = "teacher" if classes else "student"
     services = Services.build(load_settings())
     try:
-        data = SignupInput(name="S", email="s@example.com", password="secret1", role="student")
-        student = await services.accounts.signup(data, None)
-        return services.tokens.issue(uuid.UUID(student["id"]), "student")
+        data = SignupInput(name="U", email="u@example.com", password="secret1", role=role)
+        user = uuid.UUID((await services.accounts.signup(data, None))["id"])
+        for n in range(classes):
+            await services.classes.create(Principal(user, role), f"Class {n}")
+        return services.tokens.issue(user, role)
     finally:
         await services.close()
 
 
-async def measure(sockets: int) -> None:
-    token = await student_token()
+async def measure(sockets: int, classes: int) -> None:
+    token = await user_token(classes)
     port = free_port()
     config = uvicorn.Config(APP, port=port, loop="none", **server_options(load_settings()))
     server = uvicorn.Server(config)
@@ -85,17 +98,28 @@ async def measure(sockets: int) -> None:
         await asyncio.sleep(1)
         gc.collect()
         after = tracemalloc.take_snapshot()
+        client.stdin.write(b"close\n")
+        await client.stdin.drain()
+        await client.stdout.readline()
+        await asyncio.sleep(5)
+        gc.collect()
+        closed = tracemalloc.take_snapshot()
     finally:
         client.kill()
         await client.wait()
         server.should_exit = True
         await serving
-    report(after.compare_to(before, "filename"), sockets)
+    report(after.compare_to(before, "filename"), sockets, classes)
+    kept = closed.compare_to(before, "filename")
+    print(f"{sum(s.size_diff for s in kept) / 1024:.1f} KiB still held after all closed, from:")
+    for stat in kept[:5]:
+        print(f"  {stat.size_diff / 1024:7.1f} KiB  {stat.traceback[0].filename}")
 
 
-def report(stats: list[tracemalloc.StatisticDiff], sockets: int) -> None:
+def report(stats: list[tracemalloc.StatisticDiff], sockets: int, classes: int) -> None:
     total = sum(stat.size_diff for stat in stats)
-    print(f"{total / sockets / 1024:.2f} KiB of Python allocations per idle /ws socket")
+    whose = f"a teacher's with {classes} classes" if classes else "a student's"
+    print(f"{total / sockets / 1024:.2f} KiB of Python allocations per idle /ws socket ({whose})")
     for stat in stats[:12]:
         where = stat.traceback[0].filename.split("site-packages/")[-1]
         each, blocks = stat.size_diff / sockets, stat.count_diff / sockets
@@ -105,16 +129,19 @@ def report(stats: list[tracemalloc.StatisticDiff], sockets: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--classes", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # The app reads its settings from the environment, as `headcount serve` does, so this
         # process takes the environment the bench gives its servers.
         database_url = f"sqlite:///{Path(tmp) / 'memory.db'}"
         env = serve_env(database_url, "socket-memory-" + "x" * 32, NODE_ENV="production")
+        env["MAX_CLASSES_PER_TEACHER"] = str(max(args.classes, 1))
+        env["MAX_SOCKETS_PER_USER"] = str(args.sockets + WARM_UP)
         os.environ.clear()
         os.environ.update(env)
         migrate.upgrade(os.environ["DATABASE_URL"])
-        asyncio.run(measure(args.sockets))
+        asyncio.run(measure(args.sockets, args.classes))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@ from tests.support.redis_server import PrivateRedis
 from tests.support.server import ServerProcess, start_server
 
 
-def client(server: ServerProcess, home: Path, *args: str, stdin: str | None = None) -> str:
+def run_client(
+    server: ServerProcess, home: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CONFIG_HOME": str(home), "HEADCOUNT_SERVER": server.base_url}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "headcount", "client", *args],
         env=env,
         input=stdin,
@@ -26,6 +28,11 @@ def client(server: ServerProcess, home: Path, *args: str, stdin: str | None = No
         text=True,
         timeout=60,
     )
+
+
+def client(server: ServerProcess, home: Path, *args: str, stdin: str | None = None) -> str:
+    """Run a command as a script would, with `--json`, and expect success."""
+    result = run_client(server, home, "--json", *args, stdin=stdin)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -79,8 +86,49 @@ def test_a_roll_call_from_the_terminal(server: ServerProcess, tmp_path: Path) ->
     assert json.loads(out)["data"]["status"] == "late"
     counts = data(client(server, teacher_home, "summary"))
     assert (counts["late"], counts["total"]) == (1, 1)
-    finished = data(client(server, teacher_home, "done", class_id))
+    finished = data(client(server, teacher_home, "done", class_id, "--yes"))
     assert finished["message"] == "Attendance persisted"
+
+
+def test_people_get_tables_name_students_and_confirm_done(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    home = tmp_path / "teacher"
+    stamp = str(time.time_ns())
+    t_email = f"t{stamp}@cli.example.com"
+    client(server, home, "signup", "Ms T", t_email, "--password", "secret-1")
+    pupils = [(f"Pupil {n} {stamp}", f"p{n}-{stamp}@cli.example.com") for n in range(2)]
+    for name, email in pupils:
+        client(server, home, "signup", name, email, "--role", "student", "--password", "x-12345")
+    client(server, home, "login", t_email, "--password", "secret-1")
+    class_id = str(data(client(server, home, "create-class", "Names 101"))["id"])
+    # Enrolled by e-mail and by name, in any case: the client finds their ids.
+    client(server, home, "add-student", class_id, pupils[0][1].upper())
+    client(server, home, "add-student", class_id, pupils[1][0])
+    client(server, home, "start", class_id)
+    marked = data(client(server, home, "mark", pupils[0][0].lower(), "late"))
+    assert marked["status"] == "late"
+
+    shown = dict(
+        line.split(None, 1) for line in run_client(server, home, "summary").stdout.splitlines()
+    )
+    assert (shown["classId"], shown["late"], shown["total"]) == (class_id, "1", "1"), shown
+    listed = run_client(server, home, "classes").stdout.splitlines()
+    assert listed[0].split()[:2] == ["id", "className"], listed
+    assert set(listed[1]) <= {"-", " "} and listed[2].startswith(class_id), listed
+
+    unknown = run_client(server, home, "mark", "Nobody At All", "present")
+    assert (unknown.returncode, unknown.stderr.strip()) == (1, "error: no student 'Nobody At All'")
+
+    # `done` asks first, says what it will do, and does nothing on "no".
+    refused = run_client(server, home, "done", class_id, stdin="n\n")
+    assert refused.returncode == 1
+    assert "Finish the roll call? 1 students not marked become absent." in refused.stdout
+    still = data(client(server, home, "state", class_id))
+    assert sorted(str(status) for status in still["attendance"].values()) == ["None", "late"]
+    finished = run_client(server, home, "done", class_id, stdin="y\n")
+    assert finished.returncode == 0, finished.stderr
+    assert "message  Attendance persisted" in finished.stdout
 
 
 def test_the_shell_runs_the_same_commands(server: ServerProcess, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ class CommandError(Exception):
     """What the command prints before exiting with 1."""
 
 
-async def _school(services: Services, school: str | None) -> uuid.UUID:
+async def school_named(services: Services, school: str | None) -> uuid.UUID:
     """The org named by id or sourcedId (a school or a district), else the default school."""
     if school is None:
         return DEFAULT_SCHOOL_ID
@@ -46,7 +46,7 @@ async def create_admin(
         raise CommandError(f"invalid {fields}") from None
     services = Services.build(settings)
     try:
-        school_id = await _school(services, school)
+        school_id = await school_named(services, school)
         created = await services.accounts.create(
             data.name, data.email, "admin", school_id, data.password
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,8 @@ app.add_typer(client_app, name="client")
 admin_app = typer.Typer(help="Administrators of schools and districts.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 app.add_typer(admin_app, name="admin")
+roster_app = typer.Typer(help="Rosters from a student information system.", no_args_is_help=True)
+app.add_typer(roster_app, name="roster")
 
 APP = "headcount.app:create_app"
 WS_MAX_BYTES = 64 * 1024
@@ -151,6 +154,48 @@ def admin_create(
     migrate.upgrade(settings.database_url)
     try:
         typer.echo(asyncio.run(create_admin(settings, name, email, password, school)))
+    except CommandError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+SchoolOption = Annotated[
+    str | None,
+    typer.Option(help="Only into this school or district (and its schools): id or sourcedId."),
+]
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(help="A OneRoster 1.1 CSV zip.")],
+    dry_run: Annotated[bool, typer.Option(help="Check and count; write nothing.")] = False,
+    school: SchoolOption = None,
+) -> None:
+    """Import a roster (docs/roster-import.md) and print what changed."""
+    from headcount.admin_cli import CommandError
+    from headcount.roster_cli import import_file, read_file
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        lines = asyncio.run(import_file(settings, read_file(file), school, dry_run))
+    except CommandError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@roster_app.command("codes")
+def roster_codes(school: SchoolOption = None) -> None:
+    """Print a new setup code for every imported account without a password, as CSV."""
+    from headcount.admin_cli import CommandError
+    from headcount.roster_cli import setup_codes
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        typer.echo(asyncio.run(setup_codes(settings, school)), nl=False)
     except CommandError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

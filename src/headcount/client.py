@@ -1,8 +1,9 @@
 """`headcount client`: a terminal client for people trying a server, and for scripts.
 
-Every command prints the `data` of the answer as JSON and exits 0, or prints the error and
-exits 1. `login` keeps the token (and the server) in ~/.config/headcount/client.json;
-`shell` runs the same commands interactively.
+Every command prints the answer as tables (or, with `--json`, its `data` as JSON) and exits
+0, or prints the error and exits 1. The server is `HEADCOUNT_SERVER`, else the one `login
+--server` kept, in ~/.config/headcount/client.json with the token; `shell` runs the same
+commands interactively. Students may be named by id, e-mail or name.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import uuid
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -18,11 +20,14 @@ import typer
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from headcount.client_tables import render
 from headcount.domain.views import Status
 
 client_app = typer.Typer(help="Talk to a Headcount server.", no_args_is_help=True)
 DEFAULT_SERVER = "http://127.0.0.1:3000"
 STATUSES = get_args(Status)
+# How answers are shown, set once per invocation by the `--json` option.
+_output = {"json": False}
 
 
 class ClientError(Exception):
@@ -58,7 +63,7 @@ def _token() -> str:
 
 
 def _show(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2))
+    typer.echo(json.dumps(data, indent=2) if _output["json"] else render(data))
 
 
 def _http(method: str, path: str, auth: bool = True, **kwargs: Any) -> Any:
@@ -97,6 +102,43 @@ def _target(class_id: str | None) -> dict[str, Any]:
     return {"classId": class_id} if class_id else {}
 
 
+def _one(who: str, candidates: list[dict[str, Any]]) -> str:
+    """The id of the one student `who` names: by e-mail, else by name, case-insensitively."""
+    wanted = who.strip().casefold()
+    for field in ("email", "name"):
+        found = [c for c in candidates if str(c.get(field, "")).casefold() == wanted]
+        if len(found) == 1:
+            return str(found[0]["id"])
+        if len(found) > 1:
+            emails = ", ".join(str(c.get("email", c["id"])) for c in found)
+            raise ClientError(
+                f"{len(found)} students are called {who!r}: name one by e-mail ({emails})"
+            )
+    raise ClientError(f"no student {who!r}")
+
+
+def _is_id(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _any_student(who: str) -> str:
+    """A student of the caller's school, for enrolling."""
+    return who if _is_id(who) else _one(who, _http("GET", "/students", params={"q": who.strip()}))
+
+
+def _class_student(who: str, class_id: str | None) -> str:
+    """A student of the class (default: of the running roll call), for marking."""
+    if _is_id(who):
+        return who
+    if class_id is None:
+        class_id = str(_ws_request("SESSION_STATE", {}, "SESSION_STATE")["classId"])
+    return _one(who, _http("GET", f"/class/{class_id}")["students"])
+
+
 def run(action: Any) -> None:
     try:
         action()
@@ -106,6 +148,16 @@ def run(action: Any) -> None:
 
 
 ClassArg = Annotated[str | None, typer.Argument(help="Default: your latest running session.")]
+StudentArg = Annotated[str, typer.Argument(help="The student's id, e-mail or name.")]
+
+
+@client_app.callback()
+def options(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the answer's data as JSON, for scripts.")
+    ] = False,
+) -> None:
+    _output["json"] = as_json
 
 
 @client_app.command()
@@ -164,10 +216,14 @@ def students(q: Annotated[str | None, typer.Option(help="Search name or email.")
 
 
 @client_app.command("add-student")
-def add_student(class_id: str, student_id: str) -> None:
+def add_student(class_id: str, student: StudentArg) -> None:
     """Enrol a student in your class."""
-    body = {"studentId": student_id}
-    run(lambda: _show(_http("POST", f"/class/{class_id}/add-student", json=body)))
+
+    def action() -> None:
+        body = {"studentId": _any_student(student)}
+        _show(_http("POST", f"/class/{class_id}/add-student", json=body))
+
+    run(action)
 
 
 @client_app.command()
@@ -178,13 +234,17 @@ def start(class_id: str) -> None:
 
 @client_app.command()
 def mark(
-    student_id: str,
+    student: StudentArg,
     status: Annotated[str, typer.Argument(help=" / ".join(STATUSES))],
     class_id: ClassArg = None,
 ) -> None:
     """Mark a student in the running roll call."""
-    data = {"studentId": student_id, "status": status, **_target(class_id)}
-    run(lambda: _show(_ws_request("ATTENDANCE_MARKED", data, "ATTENDANCE_MARKED")))
+
+    def action() -> None:
+        data = {"studentId": _class_student(student, class_id), "status": status}
+        _show(_ws_request("ATTENDANCE_MARKED", data | _target(class_id), "ATTENDANCE_MARKED"))
+
+    run(action)
 
 
 @client_app.command()
@@ -200,9 +260,21 @@ def state(class_id: ClassArg = None) -> None:
 
 
 @client_app.command()
-def done(class_id: ClassArg = None) -> None:
+def done(
+    class_id: ClassArg = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
     """Finish the roll call: everyone unmarked becomes absent."""
-    run(lambda: _show(_ws_request("DONE", _target(class_id), "DONE")))
+
+    def action() -> None:
+        if not yes:
+            state = _ws_request("SESSION_STATE", _target(class_id), "SESSION_STATE")
+            unmarked = sum(status is None for status in state["attendance"].values())
+            question = f"Finish the roll call? {unmarked} students not marked become absent."
+            typer.confirm(question, abort=True)
+        _show(_ws_request("DONE", _target(class_id), "DONE"))
+
+    run(action)
 
 
 @client_app.command()

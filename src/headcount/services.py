@@ -13,8 +13,10 @@ from headcount.cache import Cache, MemoryCache, RedisCache
 from headcount.domain.accounts import Accounts
 from headcount.domain.audience import hearing_of
 from headcount.domain.classes import Classes
+from headcount.domain.corrections import Corrections
 from headcount.domain.credentials import Credentials
 from headcount.domain.directory import Directory
+from headcount.domain.excusals import Excusals
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
@@ -26,6 +28,7 @@ from headcount.domain.throttle import Throttle
 from headcount.fanout.bus import Bus, MemoryBus
 from headcount.fanout.hub import Hub
 from headcount.fanout.redis_bus import RedisBus
+from headcount.roster.importer import RosterImports
 from headcount.security import Passwords, Tokens
 from headcount.settings import Settings
 from headcount.store.database import Database
@@ -44,10 +47,13 @@ class Services:
     schools: Schools
     classes: Classes
     rosters: Rosters
+    imports: RosterImports
     listings: Listings
     sessions: Sessions
     records: Records
     history: History
+    corrections: Corrections
+    excusals: Excusals
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -87,14 +93,27 @@ class Services:
             schools=Schools(db),
             classes=classes,
             rosters=Rosters(db, hub, classes),
+            imports=RosterImports(db, hub),
             listings=Listings(db),
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
+            corrections=Corrections(db, hub, records),
+            excusals=Excusals(db),
         )
 
     async def start(self) -> None:
         await self.hub.start()
+
+    async def ready(self) -> bool:
+        """Whether every backend answers and other processes' broadcasts can reach us: a bus
+        still resubscribing after a Redis restart would silently miss them."""
+        try:
+            await self.db.ping()
+            await self.cache.ping()
+        except Exception:
+            return False
+        return self.hub.bus.ready
 
     async def close(self) -> None:
         await self.hub.close()

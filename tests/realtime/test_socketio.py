@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import socketio
 
+from tests.contract.helpers import run_session
 from tests.support.client import Api
 from tests.support.socketio_client import Client
 
@@ -25,6 +26,18 @@ async def test_a_ws_mark_reaches_a_subscriber_once(api: Api, clients: Any) -> No
         await socket.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
         await socket.receive()
     assert await listener.next() == update(class_id, student.id, "late")
+    await listener.nothing_more()
+
+
+async def test_a_correction_reaches_subscribers_as_an_update(api: Api, clients: Any) -> None:
+    teacher, class_id, (student,) = await api.classroom(1)
+    done = await run_session(api, teacher, class_id)
+    listener = await clients(student)
+    assert await listener.call("subscribeToClass", {"classId": class_id}) == {"success": True}
+    at = f"/class/{class_id}/sessions/{done.session_id}/attendance/{student.id}"
+    body = {"status": "excused", "reason": "Doctor's note"}
+    assert (await api.request("PATCH", at, teacher.token, json=body)).status_code == 200
+    assert await listener.next() == update(class_id, student.id, "excused")
     await listener.nothing_more()
 
 

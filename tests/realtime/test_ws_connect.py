@@ -138,3 +138,13 @@ async def test_nothing_is_sent_on_connect_without_a_session(api: Api, sockets: S
     newcomers = [await sockets.open(room.teacher), await sockets.open(room.students[0])]
 
     await all_silent(newcomers, 0.5)
+
+
+async def test_a_socket_is_closed_when_its_token_expires(api: Api, sockets: Sockets) -> None:
+    student = await api.student()
+    sock = await sockets.connect(f"?token={token_for(claims(student, lifetime=2))}")
+    await sock.send("TODAY_SUMMARY")
+    assert (await sock.receive())["event"] == "ERROR"  # not enrolled, but heard: still open
+    # The token's end reaches the open connection without the client doing anything.
+    assert await sock.receive(wait=5.0) == error(UNAUTHORIZED)
+    await expect_close(sock, POLICY_VIOLATION)

@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 
 from tests.conftest import require
+from tests.contract.helpers import run_session
 from tests.scale.conftest import Cluster
 from tests.support.backends import Backend
 from tests.support.client import Api, Socket
@@ -131,6 +132,38 @@ async def test_redis_outage_loses_no_mark_and_heals_by_itself(cluster: Cluster) 
             if healed:
                 break
         assert healed == marked(class_id, student.id, "late")
+
+
+async def test_a_correction_on_one_process_is_heard_on_the_other(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    done = await run_session(cluster.a, teacher, class_id)
+    async with await cluster.b.ws(student) as on_b:
+        await asyncio.sleep(0.2)  # b subscribes to the class's channel when the socket joins
+        at = f"/class/{class_id}/sessions/{done.session_id}/attendance/{student.id}"
+        body = {"status": "present", "reason": "Was in the library"}
+        response = await cluster.a.request("PATCH", at, teacher.token, json=body)
+        assert response.status_code == 200, response.text
+        heard = await on_b.receive()
+        assert heard["event"] == "ATTENDANCE_AMENDED"
+        assert (heard["data"]["status"], heard["data"]["previousStatus"]) == ("present", "absent")
+
+
+async def test_ready_again_only_once_other_processes_are_heard(cluster: Cluster) -> None:
+    teacher, class_id, (student,) = await cluster.a.classroom(1)
+    await cluster.a.start(teacher, class_id)
+    async with await cluster.a.ws(teacher) as teacher_a, await cluster.b.ws(student) as student_b:
+        cluster.redis.stop()
+        for api in (cluster.a, cluster.b):
+            assert (await api.http.get("/readyz")).status_code == 503
+        cluster.redis.start()
+        for _ in range(100):
+            if (await cluster.b.http.get("/readyz")).status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert (await cluster.b.http.get("/readyz")).status_code == 200
+        # Ready means subscribed: the first mark after it crosses, with no retry.
+        await teacher_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"})
+        assert await student_b.receive() == marked(class_id, student.id, "late")
 
 
 async def test_workers_of_one_server_behave_as_one_service(

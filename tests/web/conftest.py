@@ -79,8 +79,10 @@ class Browsing:
         if message.type == "error" and ("Content Security Policy" in text or "Uncaught" in text):
             self.problems.append(f"console: {text}")
 
-    async def logged_in(self, account: Account, viewport: dict[str, int] | None = None) -> Page:
-        """A page of its own, logged in through the login form, on 'My classes'."""
+    async def logged_in(
+        self, account: Account, viewport: dict[str, int] | None = None, home: str = "My classes"
+    ) -> Page:
+        """A page of its own, logged in through the login form, on its home page (`home`)."""
         from playwright.async_api import expect
 
         page = await self.page(viewport)
@@ -88,7 +90,7 @@ class Browsing:
         await page.get_by_label("Email").fill(account.email)
         await page.get_by_label("Password").fill(account.password)
         await page.get_by_role("button", name="Log in").click()
-        await expect(page.get_by_role("heading", level=1)).to_have_text("My classes")
+        await expect(page.get_by_role("heading", level=1)).to_have_text(home)
         await expect(page.locator("#conn")).to_have_text("Live")
         return page
 

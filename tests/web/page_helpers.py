@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.support.client import Account, Api
+from tests.support.client import PASSWORD, Account, Api
 
 try:
     from playwright.async_api import expect
@@ -74,7 +77,8 @@ async def assert_in_reach(page: Page, target: Locator, what: str) -> None:
           const r = el.getBoundingClientRect();
           const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
           // Whole CSS pixels: layout leaves fractions (844.016 of 844) that no screen shows.
-          return { top: Math.round(r.top), bottom: Math.round(r.bottom), covered: !el.contains(hit) };
+          const covered = !el.contains(hit);
+          return { top: Math.round(r.top), bottom: Math.round(r.bottom), covered };
         }"""
     )
     height = await page.evaluate("innerHeight")
@@ -106,3 +110,24 @@ async def outbox(page: Page) -> list[dict[str, Any]]:
         ".map((k) => localStorage.getItem(k))"
     )
     return [entry for text in raw for entry in json.loads(text)]
+
+
+def _create_admin(api: Api, name: str, email: str) -> None:
+    """`headcount admin create` against the server's database: the one way an admin is made."""
+    server = api.server
+    command = [sys.executable, "-m", "headcount", "admin", "create", "--email", email]
+    command += ["--name", name, "--password", PASSWORD]
+    done = subprocess.run(command, cwd=server.workdir, env=server.env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+async def administrator(api: Api) -> Account:
+    """A new administrator of the default school (where sign-ups land), logged in."""
+    name = f"Admin {tag()}"
+    email = f"{name.lower().replace(' ', '-')}@school.example.com"
+    await asyncio.to_thread(_create_admin, api, name, email)
+    login = await api.http.post("/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    token = login.json()["data"]["token"]
+    me = await api.request("GET", "/auth/me", f"Bearer {token}")
+    return Account(me.json()["data"]["id"], name, email, "admin", PASSWORD, token)

@@ -79,3 +79,29 @@ async def test_errors_are_cleared_when_leaving_their_page(web: Browsing, api: Ap
         await expect(log_in).to_be_enabled()  # disabled until the answer has been shown
     await expect(alerts.filter(has_text="Invalid email or password")).to_have_count(1)
     await expect(alerts).to_have_count(2)
+
+
+async def test_a_teacher_adds_several_students_at_once_and_removes_one(
+    web: Browsing, api: Api
+) -> None:
+    run = tag()
+    teacher = await api.teacher()
+    class_id = await api.create_class(teacher, f"Geography {run}")
+    pupils = [await api.signup("student", name=f"Walker {run} {n}") for n in range(3)]
+    page = await web.logged_in(teacher, PHONE)
+    await page.goto(f"/#/class/{class_id}")
+    await page.get_by_label("Search students by name or email").fill(f"Walker {run}")
+    await expect(page.locator(".results li")).to_have_count(3)
+    for pupil in pupils[:2]:
+        await page.get_by_label(f"Select {pupil.name} ({pupil.email})").check()
+    await page.get_by_role("button", name="Add 2 selected students").click()
+    said = page.locator("#students-title ~ [role=status]")
+    await expect(said).to_have_text("2 students added to the class.")
+    await expect(page.locator(".results li").filter(has_text="In this class")).to_have_count(2)
+    detail = await api.request("GET", f"/class/{class_id}", teacher.token)
+    assert {s["id"] for s in detail.json()["data"]["students"]} == {p.id for p in pupils[:2]}
+
+    await page.get_by_role("button", name=f"Remove {pupils[0].name} ({pupils[0].email})").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Remove").click()
+    await expect(said).to_have_text(f"{pupils[0].name} removed from the class.")
+    await expect(page.locator("#students-title")).to_have_text("Students (1)")

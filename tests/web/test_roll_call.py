@@ -152,3 +152,41 @@ async def test_self_check_in_off_is_said_plainly_not_as_a_fault(web: Browsing, a
     await mark_button(page, "Present", ada).click()
     await expect(status).to_have_text("Roll call running. Your status: Present.")
     await expect(code).to_be_hidden()
+
+
+async def test_marks_queued_while_another_device_finishes_are_said_plainly(
+    web: Browsing, api: Api
+) -> None:
+    teacher, class_id, (ada, bob) = await api.classroom(2)
+    await api.start(teacher, class_id)
+    page = await web.logged_in(teacher, PHONE)
+    await page.goto(f"/#/class/{class_id}/roll")
+    await expect(count(page, "unmarked")).to_have_text("2")
+    await expect(page.get_by_role("button", name=FINISH)).to_be_enabled()  # the server said
+    await page.context.set_offline(True)
+    await expect(page.locator("#conn")).to_have_text("Offline")
+    await mark_button(page, "Present", ada).click()
+    await mark_button(page, "Late", bob).click()
+    async with await api.ws(teacher) as socket:
+        await socket.request("DONE", {"classId": class_id})
+
+    await page.context.set_offline(False)
+    await expect(page.locator("#alerts")).to_contain_text(
+        "The roll call was finished (perhaps on another device) before 2 marks from this one "
+        "could be sent, so they were not saved."
+    )
+    await expect(page.locator(".unsent")).to_be_hidden()
+    assert await outbox(page) == []
+    # What the other device stored is shown: DONE counted both students absent.
+    await expect(page.locator(".summary")).to_contain_text(
+        "The roll call was finished on another device and saved. "
+        "Present 0, absent 2, late 0, excused 0: 2 students."
+    )
+    await expect(count(page, "absent")).to_have_text("2")
+    await expect(count(page, "unmarked")).to_have_text("0")
+    await expect(row(page, ada).locator(".status")).to_have_text("Absent")
+    await expect(page.get_by_role("button", name=FINISH)).to_be_hidden()
+    await expect(page.locator(".code-note")).to_have_text("The roll call has finished.")
+    await expect(page.locator(".code-digits")).to_be_hidden()
+    await expect(page.locator(".qr")).to_have_count(0)
+    await assert_accessible(page, "teacher: roll call finished elsewhere, marks not saved")

@@ -78,6 +78,9 @@ async def test_teacher_runs_a_roll_call_that_students_follow_live(web: Browsing,
     class_name = f"Biology {run}"
 
     page = await web.logged_in(teacher)
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    await page.reload()
     await page.get_by_label("Class name").fill(class_name)
     await page.get_by_role("button", name="Create class").click()
     await expect(heading(page)).to_have_text(class_name)
@@ -94,6 +97,8 @@ async def test_teacher_runs_a_roll_call_that_students_follow_live(web: Browsing,
     await page.get_by_role("button", name="Start roll call").click()
     await expect(heading(page)).to_have_text(f"Roll call: {class_name}")
     await expect(count(page, "unmarked")).to_have_text("2")
+    # The token travels in the subprotocol: no URL the browser opens carries it.
+    assert sockets and not [url for url in sockets if teacher.token in url], sockets
 
     # Ada checks in with the code on the teacher's screen; both pages see it without a reload.
     student = await web.logged_in(ada)

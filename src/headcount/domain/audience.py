@@ -1,9 +1,9 @@
 """Who hears a class's live events, and which of them (SPEC §5).
 
 A class's teacher hears everything. A student hears the class-wide news (a session starting,
-summaries, `DONE`) and, by default, only the marks about themselves, as `SESSION_STATE`
-already shows a student only their own status; `LIVE_MARKS=class` restores the seed's
-broadcast of every mark to the whole class.
+summaries, `DONE`) and, by default, only the marks and corrections about themselves, as
+`SESSION_STATE` already shows a student only their own status; `LIVE_MARKS=class` restores
+the seed's broadcast of every mark to the whole class.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 from sqlalchemy import and_, select
 
-from headcount.domain.events import ClassEvent, Marked
+from headcount.domain.events import Amended, ClassEvent, Marked
 from headcount.domain.schools import in_schools_of
 from headcount.security import Principal, Role
 from headcount.store.database import Database
@@ -36,7 +36,7 @@ EVERYONE = Reach(None, False)
 
 
 def reach(event: ClassEvent, live_marks: LiveMarks) -> Reach:
-    if isinstance(event, Marked):
+    if isinstance(event, Marked | Amended):
         return Reach(event.student_id, live_marks == "own")
     return EVERYONE
 

@@ -6,6 +6,7 @@ Each transport maps a kind once: an HTTP status, a WebSocket `ERROR`, a Socket.I
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 
 class Kind(Enum):
@@ -20,11 +21,19 @@ class Kind(Enum):
 
 
 class DomainError(Exception):
-    def __init__(self, kind: Kind, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        message: str,
+        retry_after: int | None = None,
+        details: list[Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.retry_after = retry_after
+        # What exactly was wrong, as the envelope's `errors` (a roster file's lines).
+        self.details = details
 
 
 # Raise copies, never these instances: a raised exception carries its own traceback.
@@ -106,6 +115,10 @@ def email_domain_not_allowed() -> DomainError:
 
 def class_archived() -> DomainError:
     return DomainError(Kind.CONFLICT, "Class is archived")
+
+
+def excusal_not_found() -> DomainError:
+    return DomainError(Kind.NOT_FOUND, "Excusal not found")
 
 
 def session_in_progress() -> DomainError:

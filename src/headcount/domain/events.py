@@ -23,6 +23,17 @@ class Marked:
 
 
 @dataclass(frozen=True, slots=True)
+class Amended:
+    """A finished roll call's mark was corrected."""
+
+    class_id: uuid.UUID
+    session_id: uuid.UUID
+    student_id: uuid.UUID
+    status: str
+    previous: str
+
+
+@dataclass(frozen=True, slots=True)
 class Summarized:
     class_id: uuid.UUID
     counts: Counts
@@ -82,7 +93,7 @@ class AccessRevoked:
     keep: str | None = None
 
 
-ClassEvent = Marked | Summarized | Finished | SessionOpened
+ClassEvent = Marked | Amended | Summarized | Finished | SessionOpened
 AudienceEvent = AudienceJoined | AudienceLeft
 Event = ClassEvent | AudienceEvent | ClassChanged | AccountChanged | AccessRevoked
 

@@ -7,12 +7,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.access import Need
 from headcount.domain.classes import ROSTER_ORDER
+from headcount.domain.marking import AMEND
 from headcount.domain.views import (
     AttendanceMatrix,
     AuditEvent,
@@ -221,18 +222,23 @@ class History:
                 .where(AttendanceEvent.session_id == session_id)
                 .order_by(AttendanceEvent.id)
             )
-            return [
-                AuditEvent(
-                    id=row.id,
-                    sessionId=str(row.session_id),
-                    studentId=str(row.student_id),
-                    status=row.status,
-                    actorId=str(row.actor_id),
-                    source=row.source,
-                    markedAt=clock.iso(row.marked_at),
-                    receivedAt=clock.iso(row.received_at),
-                    applied=bool(row.applied),
-                    opId=None if row.op_id is None else str(row.op_id),
-                )
-                for row in rows
-            ]
+            return [_audit_event(row) for row in rows]
+
+
+def _audit_event(row: Row[Any]) -> AuditEvent:
+    event = AuditEvent(
+        id=row.id,
+        sessionId=str(row.session_id),
+        studentId=str(row.student_id),
+        status=row.status,
+        actorId=str(row.actor_id),
+        source=row.source,
+        markedAt=clock.iso(row.marked_at),
+        receivedAt=clock.iso(row.received_at),
+        applied=bool(row.applied),
+        opId=None if row.op_id is None else str(row.op_id),
+    )
+    if row.source == AMEND:
+        event["reason"] = row.reason
+        event["previousStatus"] = row.previous_status
+    return event

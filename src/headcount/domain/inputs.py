@@ -111,6 +111,12 @@ ClassName = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_readable),
 ]
+# Why a finished roll call was corrected: one readable line, as a name is.
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_readable),
+]
 Moment = Annotated[datetime.datetime, BeforeValidator(_iso_text), AfterValidator(_supported_moment)]
 Day = Annotated[datetime.date, AfterValidator(_supported_day)]
 # JSON booleans and integers as sent, never "yes", "5" or 5.0: a client that sends those has
@@ -181,6 +187,13 @@ class SessionTarget(Input):
     """Which class's session an event acts on; none means the caller's latest."""
 
     classId: uuid.UUID | None = None
+
+
+class AmendInput(Input):
+    """`PATCH /class/:id/sessions/:sessionId/attendance/:studentId` (docs/records.md)."""
+
+    status: Status
+    reason: Reason
 
 
 class MarkInput(SessionTarget):

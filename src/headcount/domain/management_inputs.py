@@ -6,16 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from headcount.domain.inputs import (
     AnyPassword,
     ClassName,
+    Day,
     Email,
     Input,
     JsonBool,
     Name,
     NewPassword,
+    Reason,
 )
 
 MAX_BULK_ENROLMENT = 1000
@@ -82,3 +84,30 @@ class AccountChangesInput(Input):
     email: Email | None = None
     active: JsonBool | None = None
     schoolId: uuid.UUID | None = None
+
+
+class RosterQuery(Input):
+    """`POST /admin/rosters?dryRun=true`: check and count, write nothing."""
+
+    dryRun: bool = False
+
+
+class ExcusalInput(Input):
+    """`POST /admin/excusals` (docs/records.md): days are UTC dates, both included."""
+
+    studentId: uuid.UUID
+    firstDay: Day
+    lastDay: Day
+    reason: Reason
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ExcusalInput:
+        if self.lastDay < self.firstDay:
+            raise ValueError("lastDay is before firstDay")
+        return self
+
+
+class ExcusalsQuery(Input):
+    """`GET /admin/excusals`: one student's, or every one of the administrator's schools."""
+
+    studentId: uuid.UUID | None = None

@@ -2,7 +2,8 @@
 
 - Last writer wins by when the mark was made (`markedAt`, clamped to our clock), so marks
   queued offline may be replayed in any order and still converge on the newest.
-- A teacher's mark overrides a check-in; a check-in never overrides anything.
+- A teacher's mark overrides a check-in and an absence excused in advance; a check-in never
+  overrides anything.
 - A client operation id (`opId`) is applied once, however often it is replayed.
 Every mark, applied or refused, becomes an `attendance_events` row.
 """
@@ -30,6 +31,10 @@ from headcount.store.upsert import upsert
 
 CHECK_IN = "checkin"
 DONE = "done"
+AMEND = "amend"  # a correction after the roll call (domain/corrections.py)
+EXCUSAL = "excusal"  # excused in advance, written when the roll call starts (domain/excusals.py)
+# Stored marks that any mark but a check-in replaces, whenever it was made.
+PROVISIONAL = frozenset({CHECK_IN, EXCUSAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,7 @@ def _wins(mark: Mark, moment: datetime, stored: tuple[str, datetime, str] | None
     _, stored_at, stored_source = stored
     if mark.source == CHECK_IN:
         return False
-    return stored_source == CHECK_IN or moment >= clock.as_utc(stored_at)
+    return stored_source in PROVISIONAL or moment >= clock.as_utc(stored_at)
 
 
 async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Outcome:

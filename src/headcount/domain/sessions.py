@@ -16,6 +16,7 @@ from headcount.domain import access, checkin, errors
 from headcount.domain.access import Need
 from headcount.domain.classes import ROSTER_ORDER
 from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
+from headcount.domain.excusals import excuse_at_start
 from headcount.domain.inputs import StartInput
 from headcount.domain.live import (
     LiveSession,
@@ -96,6 +97,7 @@ class Sessions:
                         late_after_minutes=session.late_after_minutes,
                     )
                 )
+                await excuse_at_start(conn, session, teacher.user_id)
                 opened = True
             else:
                 session = live_session(row)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -43,6 +43,23 @@ class SetupCodeView(TypedDict):
     email: str
     code: str
     expiresAt: str
+
+
+class ImportCounts(TypedDict):
+    created: int
+    updated: int
+    unchanged: int
+    archived: int
+    skipped: int
+
+
+class RosterReport(TypedDict):
+    dryRun: bool
+    orgs: ImportCounts
+    users: ImportCounts
+    classes: ImportCounts
+    enrollments: ImportCounts
+    guardianLinks: ImportCounts
 
 
 class StudentView(TypedDict):
@@ -125,6 +142,31 @@ class AuditEvent(TypedDict):
     receivedAt: str
     applied: bool
     opId: str | None
+    # Only on corrections (source `amend`), so the seed's events keep their shape.
+    reason: NotRequired[str | None]
+    previousStatus: NotRequired[str | None]
+
+
+class Amendment(TypedDict):
+    classId: str
+    sessionId: str
+    studentId: str
+    status: str
+    previousStatus: str
+    reason: str
+    amendedBy: str
+    amendedAt: str
+    changed: bool
+
+
+class ExcusalView(TypedDict):
+    id: str
+    studentId: str
+    firstDay: str
+    lastDay: str
+    reason: str
+    createdBy: str
+    createdAt: str
 
 
 class CachedValue(TypedDict):

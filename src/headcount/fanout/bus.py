@@ -67,6 +67,10 @@ class Bus:
         """Whether messages from other processes can arrive now."""
         return True
 
+    async def drain(self, seconds: float = 5.0) -> None:
+        """Wait (up to `seconds`) until what was published has left this process: a short-
+        lived command publishes, then closes."""
+
     async def close(self) -> None:
         self._deliver = None
         await self._closed()

@@ -104,13 +104,29 @@ class RedisBus(Bus):
         loop = asyncio.get_running_loop()
         while True:
             queued_at, channel, data = await self._outbox.get()
-            if loop.time() - queued_at > STALE_SECONDS:
-                continue  # at most once: a broadcast this late would only confuse
+            try:
+                await self._send(loop, queued_at, channel, data)
+            finally:
+                self._outbox.task_done()
+
+    async def _send(
+        self, loop: asyncio.AbstractEventLoop, queued_at: float, channel: str, data: bytes
+    ) -> None:
+        # After a Redis restart the pool's first connection is a dead one: retry on a new one
+        # rather than lose the message, until it is too late to matter.
+        while loop.time() - queued_at <= STALE_SECONDS:
             try:
                 await self.redis.publish(channel, data)
-                self.outage.over()
             except (RedisError, OSError) as exc:
                 self.outage.begun(exc)
+                await asyncio.sleep(RETRY_FIRST)
+            else:
+                self.outage.over()
+                return
+
+    async def drain(self, seconds: float = 5.0) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outbox.join(), seconds)
 
     async def _closed(self) -> None:
         for task in tuple(self._tasks):

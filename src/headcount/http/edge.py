@@ -34,11 +34,12 @@ class Edge:
             await send(message)
 
         try:
-            if limits.declares_too_much(scope):
+            max_bytes = limits.limit_of(scope)
+            if limits.declares_too_much(scope, max_bytes):
                 await fail(413, "Request body too large")(scope, receive, sending)
                 return
             try:
-                await self.app(scope, limits.counted(receive), sending)
+                await self.app(scope, limits.counted(receive, max_bytes), sending)
             except Exception as exc:
                 # Starlette's own handler re-raises after answering, which makes uvicorn drop
                 # the keep-alive connection, so the next request on it would fail too.

@@ -11,7 +11,7 @@ from starlette.types import Scope
 
 from headcount.domain.errors import DomainError
 from headcount.failures import Failure, failure_of, of_domain
-from headcount.http.envelope import fail
+from headcount.http.envelope import JSONResponse, fail
 
 MESSAGE_OF_STATUS = {
     400: "Invalid request schema",
@@ -34,6 +34,9 @@ def answer(failure: Failure) -> Response:
 
 async def _domain(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if exc.details is not None:
+        body = {"success": False, "error": exc.message, "errors": exc.details}
+        return JSONResponse(body, of_domain(exc).status)
     return answer(of_domain(exc))
 
 

@@ -36,3 +36,16 @@ def failures(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Failure, "description": DESCRIPTIONS[status]}
         for status in (*statuses, 503)
     }
+
+
+class Problem(BaseModel):
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+
+class RosterFailure(Failure):
+    """`Invalid roster file`, with every problem found (docs/roster-import.md)."""
+
+    errors: list[Problem]

@@ -8,9 +8,17 @@ import orjson
 from websockets.frames import Frame, Opcode
 
 from headcount import clock
-from headcount.domain.events import ClassEvent, Finished, Marked, SessionOpened, Summarized
+from headcount.domain.events import (
+    Amended,
+    ClassEvent,
+    Finished,
+    Marked,
+    SessionOpened,
+    Summarized,
+)
 
 ATTENDANCE_MARKED = "ATTENDANCE_MARKED"
+ATTENDANCE_AMENDED = "ATTENDANCE_AMENDED"
 TODAY_SUMMARY = "TODAY_SUMMARY"
 MY_ATTENDANCE = "MY_ATTENDANCE"
 DONE = "DONE"
@@ -46,6 +54,15 @@ def broadcast_message(event: ClassEvent) -> str:
         case Marked(class_id, student_id, status):
             data = {"classId": str(class_id), "studentId": str(student_id), "status": status}
             return message(ATTENDANCE_MARKED, data)
+        case Amended(class_id, session_id, student_id, status, previous):
+            data = {
+                "classId": str(class_id),
+                "sessionId": str(session_id),
+                "studentId": str(student_id),
+                "status": status,
+                "previousStatus": previous,
+            }
+            return message(ATTENDANCE_AMENDED, data)
         case Summarized(class_id, counts):
             return message(TODAY_SUMMARY, {"classId": str(class_id), **counts})
         case Finished(class_id, counts):

@@ -19,7 +19,7 @@ import structlog
 from headcount import metrics
 from headcount.domain import errors
 from headcount.domain.audience import Viewer
-from headcount.domain.events import ClassEvent, Marked
+from headcount.domain.events import Amended, ClassEvent, Marked
 from headcount.domain.inputs import CachedMarkInput, SessionTarget
 from headcount.failures import failure_of
 from headcount.fanout.broadcast import Broadcast
@@ -37,8 +37,9 @@ STALE_MESSAGE = "Attendance not applied: a newer mark stands"
 
 
 def update_of(event: ClassEvent) -> dict[str, str] | None:
-    """The Socket.IO codec of the fan-out layer: only marks travel, as `attendanceUpdate`."""
-    if not isinstance(event, Marked):
+    """The Socket.IO codec of the fan-out layer: only marks travel, as `attendanceUpdate`; a
+    correction is the student's new status, so it travels the same way."""
+    if not isinstance(event, Marked | Amended):
         return None
     return {
         "classId": str(event.class_id),

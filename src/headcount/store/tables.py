@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -147,6 +148,22 @@ class SetupCode(Base):
     expires_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
+class Excusal(Base):
+    """An absence excused in advance (a doctor's appointment): roll calls started on these
+    days begin with the student `excused`, which a teacher's mark still overrides."""
+
+    __tablename__ = "excusals"
+    __table_args__ = (Index("ix_excusals_student_days", "student_id", "last_day"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
 class AttendanceSession(Base):
     __tablename__ = "attendance_sessions"
     __table_args__ = (
@@ -227,3 +244,6 @@ class AttendanceEvent(Base):
     received_at: Mapped[datetime] = mapped_column(Timestamp)
     applied: Mapped[bool] = mapped_column(Boolean)
     op_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # A correction after the roll call (source `amend`): why, and what it replaced.
+    reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    previous_status: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -24,9 +24,6 @@ async def healthz() -> Response:
 
 @router.get("/readyz", response_model=Success[Health], responses=failures())
 async def readyz(services: ServicesDep) -> Response:
-    try:
-        await services.db.ping()
-        await services.cache.ping()
-    except Exception:
+    if not await services.ready():
         return fail(503, "Service unavailable")
     return ok({"status": "ready"})

@@ -61,17 +61,25 @@ async function request(method, path, { body, query, raw = false } = {}) {
 
 const get = (path, query) => request('GET', path, { query });
 const post = (path, body) => request('POST', path, { body });
+const patch = (path, body) => request('PATCH', path, { body });
+const remove = (path) => request('DELETE', path);
 const id = (value) => encodeURIComponent(value);
 
 export const api = {
   signup: (name, email, password, role) => post('/auth/signup', { name, email, password, role }),
   login: (email, password) => post('/auth/login', { email, password }),
   me: () => get('/auth/me'),
+  setup: (email, code, password) => post('/auth/setup', { email, code, password }),
 
-  classes: () => get('/classes'),
+  classes: ({ archived = false } = {}) => get('/classes', { archived: archived || undefined }),
   createClass: (className) => post('/class', { className }),
   classDetail: (classId) => get(`/class/${id(classId)}`),
+  renameClass: (classId, className) => patch(`/class/${id(classId)}`, { className }),
+  archiveClass: (classId) => remove(`/class/${id(classId)}`),
+  restoreClass: (classId) => patch(`/class/${id(classId)}`, { archived: false }),
   addStudent: (classId, studentId) => post(`/class/${id(classId)}/add-student`, { studentId }),
+  enrol: (classId, studentIds) => post(`/class/${id(classId)}/students`, { studentIds }),
+  unenrol: (classId, studentId) => remove(`/class/${id(classId)}/students/${id(studentId)}`),
   students: (q, { limit, offset } = {}) => get('/students', { q, limit, offset }),
 
   start: (classId, { lateAfterMinutes, checkIn }) =>
@@ -90,4 +98,11 @@ export const api = {
   },
   myHistory: (classId) => get(`/class/${id(classId)}/my-history`),
   myAttendance: (classId) => get(`/class/${id(classId)}/my-attendance`),
+
+  schools: () => get('/admin/schools'),
+  accounts: ({ q, role, active, limit, offset } = {}) =>
+    get('/admin/users', { q, role, active, limit, offset }),
+  createAccount: (account) => post('/admin/users', account),
+  changeAccount: (userId, changes) => patch(`/admin/users/${id(userId)}`, changes),
+  setupCode: (userId) => post(`/admin/users/${id(userId)}/setup-code`),
 };

@@ -1,8 +1,11 @@
 // The app shell: login and signup, the live connection of the logged-in user, hash routing.
 
+import { accounts } from './admin/accounts.js';
+import { schoolClasses, schoolHome } from './admin/home.js';
 import { api, onUnauthorized, token } from './api.js';
-import { busy, clearErrors, field, h, heading, notify, showError } from './dom.js';
+import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
+import { setupView } from './setup.js';
 import { checkInLink as studentCheckInLink } from './student/check-in-link.js';
 import { classPage as studentClassPage } from './student/class-page.js';
 import { home as studentHome } from './student/home.js';
@@ -20,13 +23,20 @@ let user = null;
 let live = null;
 let leaving = [];
 
+// A class's pages, for its teacher and for an administrator of its school alike.
+const CLASS_ROUTES = [
+  [/^#\/class\/([\w-]+)$/, classPage],
+  [/^#\/class\/([\w-]+)\/roll$/, rollCall],
+  [/^#\/class\/([\w-]+)\/projector$/, projector],
+  [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
+];
 const ROUTES = {
-  teacher: [
-    [/^#\/$/, home],
-    [/^#\/class\/([\w-]+)$/, classPage],
-    [/^#\/class\/([\w-]+)\/roll$/, rollCall],
-    [/^#\/class\/([\w-]+)\/projector$/, projector],
-    [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
+  teacher: [[/^#\/$/, home], ...CLASS_ROUTES],
+  admin: [
+    [/^#\/$/, schoolHome],
+    [/^#\/accounts$/, accounts],
+    [/^#\/classes$/, schoolClasses],
+    ...CLASS_ROUTES,
   ],
   student: [
     [/^#\/$/, studentHome],
@@ -34,7 +44,7 @@ const ROUTES = {
     [/^#\/check-in\/([\w-]+)\/(\w+)$/, studentCheckInLink],
   ],
 };
-const PUBLIC = { '#/login': loginView, '#/signup': signupView };
+const PUBLIC = { '#/login': loginView, '#/signup': signupView, '#/setup': setupView };
 
 function go(hash, { replace = false } = {}) {
   if (location.hash === hash) render();
@@ -54,7 +64,7 @@ function render() {
     return go('#/login', { replace: true });
   }
   if (PUBLIC[hash]) return go('#/', { replace: true });
-  for (const [pattern, view] of ROUTES[user.role]) {
+  for (const [pattern, view] of ROUTES[user.role] ?? []) {
     const match = pattern.exec(hash);
     if (match) return show(view, match.slice(1).map(decodeURIComponent));
   }
@@ -70,6 +80,7 @@ function show(view, params) {
     user,
     live,
     go,
+    begin,
     alive: () => current,
     onLeave: (done) => leaving.push(done),
   };
@@ -106,6 +117,7 @@ function loginView(root) {
     field('Password', password),
     h('button', { type: 'submit' }, 'Log in'),
     h('p', {}, 'No account yet? ', h('a', { href: '#/signup' }, 'Sign up')),
+    h('p', {}, 'Given a setup code? ', h('a', { href: '#/setup' }, 'Set up my account')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -168,9 +180,11 @@ async function begin(jwt, navigate = true) {
   live.on('error', (message) => notify(message, { error: true }));
   live.on('unauthorized', (message) => logout(message));
   live.on('discarded', ({ count }) =>
-    notify(`The roll call ended before ${count} mark(s) could be sent; they were discarded.`, {
-      error: true,
-    }),
+    notify(
+      `The roll call was finished (perhaps on another device) before ${plural(count, 'mark')} ` +
+        'from this one could be sent, so they were not saved.',
+      { error: true },
+    ),
   );
   document.getElementById('who').textContent = `${user.name} (${user.role})`;
   document.getElementById('account').hidden = false;
@@ -195,7 +209,9 @@ function logout(message) {
   go('#/login');
   // Said once the login page is current, so that leaving the old page does not clear it.
   if (message) notify(message, { error: true });
-  if (unsent) notify(`${unsent} unsent mark(s) stay in this browser until you log in again.`);
+  if (unsent) {
+    notify(`${plural(unsent, 'unsent mark')} stay in this browser until you log in again.`);
+  }
 }
 
 function showConnection(status) {

@@ -266,8 +266,8 @@ export class Live {
     }
     this.setStatus('connecting');
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const url = `${scheme}//${location.host}/ws?token=${encodeURIComponent(this.jwt)}`;
-    const socket = new WebSocket(url);
+    // The token rides in the subprotocol, not the URL, so no proxy or access log records it.
+    const socket = new WebSocket(`${scheme}//${location.host}/ws`, ['bearer', this.jwt]);
     this.socket = socket;
     socket.addEventListener('open', () => {
       if (socket !== this.socket) return;

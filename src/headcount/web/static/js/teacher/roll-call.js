@@ -136,6 +136,7 @@ export async function rollCall(root, scope, classId) {
   }
 
   function applyState(state) {
+    if (state === null && sessionId) return showEndedElsewhere(); // while this page was away
     if (state === null) {
       running = null;
       code.close('No roll call is running, so there is no code.');
@@ -173,23 +174,39 @@ export async function rollCall(root, scope, classId) {
     code.close('The roll call has finished.');
     // DONE marks every student still unmarked absent, in the same transaction.
     for (const id of roster.ids()) server[id] ??= 'absent';
+    const note = left
+      ? ` ${plural(left, 'student')} not marked before finishing counted as absent.`
+      : '';
+    summarise(`The roll call is saved. ${tally(data)}${note}`);
+    loadStored();
+  }
+
+  /** The roll call ended while this page was not listening (offline, or asleep): no DONE
+   * arrived, so what was stored is read back and said. */
+  async function showEndedElsewhere() {
+    finished = { elsewhere: true };
+    code.close('The roll call has finished.');
+    render();
+    await loadStored();
+    const by = { present: 0, absent: 0, late: 0, excused: 0 };
+    for (const id of roster.ids()) if (server[id]) by[server[id]] += 1;
+    const total = by.present + by.absent + by.late + by.excused;
+    summarise(`The roll call was finished on another device and saved. ${tally({ ...by, total })}`);
+  }
+
+  const tally = (c) =>
+    `Present ${c.present}, absent ${c.absent}, late ${c.late}, excused ${c.excused}: ` +
+    `${plural(c.total, 'student')}.`;
+
+  function summarise(words) {
     summary.hidden = false;
     summary.replaceChildren(
       h('h2', {}, 'Roll call finished'),
-      h(
-        'p',
-        {},
-        `The roll call is saved. Present ${data.present}, absent ${data.absent}, ` +
-          `late ${data.late}, excused ${data.excused}: ${plural(data.total, 'student')}.` +
-          (left
-            ? ` ${plural(left, 'student')} not marked before finishing counted as absent.`
-            : ''),
-      ),
+      h('p', {}, words),
       h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
     );
     render();
     summary.focus();
-    loadStored();
   }
 
   /** The statuses as stored, from the attendance matrix, in case a broadcast never arrived. */
