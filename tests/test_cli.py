@@ -59,3 +59,18 @@ def test_seed_prints_logins_that_work(fresh_backend: Backend, tmp_path: Path) ->
         detail = httpx.get(f"{server.base_url}/class/{class_id}", headers={"Authorization": token})
     assert detail.status_code == 200
     assert [s["email"] for s in detail.json()["data"]["students"]] == logins[1:]
+
+
+def test_admin_create_names_an_unknown_school(fresh_backend: Backend, tmp_path: Path) -> None:
+    args = ("admin", "create", "--email", "a@x.example.org", "--name", "A", "--school", "nope")
+    result = subprocess.run(
+        [sys.executable, "-m", "headcount", *args],
+        cwd=tmp_path,
+        env=server_env(fresh_backend.database_url),
+        input="secret-pass\nsecret-pass\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "no school or district 'nope'" in result.stderr

@@ -90,3 +90,14 @@ async def test_unenrolled_student_keeps_marks_in_history(api: Api) -> None:
     fails(again, 404, STUDENT_NOT_FOUND)
     matrix = ok(await api.request("GET", f"/class/{class_id}/attendance", teacher.token))
     assert [s["id"] for s in matrix["students"]] == [kept.id, gone.id]
+
+
+async def test_enrolling_into_an_archived_class_is_refused(api: Api) -> None:
+    teacher = await api.teacher()
+    class_id = await api.create_class(teacher)
+    student = await api.student()
+    ok(await api.request("DELETE", f"/class/{class_id}", teacher.token))
+    fails(await enrol(api, teacher, class_id, [student.id]), 409, ARCHIVED)
+    single = {"studentId": student.id}
+    path = f"/class/{class_id}/add-student"
+    fails(await api.request("POST", path, teacher.token, json=single), 409, ARCHIVED)

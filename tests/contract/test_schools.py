@@ -69,3 +69,20 @@ async def test_administrator_acts_on_a_running_roll_call_as_its_teacher(api: Api
         }
         done = await socket.request("DONE", {"classId": class_id})
     assert done["event"] == "DONE", done
+
+
+async def test_a_connected_administrator_hears_classes_created_or_restored_later(
+    api: Api,
+) -> None:
+    school = await school_with_admin(api)
+    teacher = await member(api, school, "teacher")
+    archived = await api.create_class(teacher)
+    ok(await api.request("DELETE", f"/class/{archived}", teacher.token))
+    async with await api.ws(school.admin) as socket:
+        class_id = await api.create_class(teacher)
+        session = await api.start(teacher, class_id)
+        assert await socket.receive() == {"event": "SESSION_STARTED", "data": session}
+        restore = {"archived": False}
+        ok(await api.request("PATCH", f"/class/{archived}", teacher.token, json=restore))
+        session = await api.start(teacher, archived)
+        assert await socket.receive() == {"event": "SESSION_STARTED", "data": session}

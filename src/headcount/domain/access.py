@@ -89,15 +89,22 @@ _FACTS = select(
 ).where(Class.id == bindparam("class_id"))
 
 
-# The same, holding the class row until the transaction ends: a roll call cannot start in a
-# class being archived, nor a class be archived while a roll call starts.
+# The same, holding the class row until the transaction ends: shared by those that may run
+# side by side (starting roll calls), exclusive for archiving, so a roll call cannot start in
+# a class being archived (it waits, then reads it archived), nor the other way round.
 _FACTS_HELD = _FACTS.with_for_update(read=True, of=Class)
+_FACTS_EXCLUSIVE = _FACTS.with_for_update(of=Class)
 
 
 async def facts_of(
-    conn: AsyncConnection, who: Principal, class_id: uuid.UUID, *, hold: bool = False
+    conn: AsyncConnection,
+    who: Principal,
+    class_id: uuid.UUID,
+    *,
+    hold: bool = False,
+    exclusive: bool = False,
 ) -> ClassFacts | None:
-    statement = _FACTS_HELD if hold else _FACTS
+    statement = _FACTS_EXCLUSIVE if exclusive else _FACTS_HELD if hold else _FACTS
     row = (await conn.execute(statement, {"class_id": class_id, "who": who.user_id})).first()
     if row is None:
         return None
@@ -114,5 +121,7 @@ async def require(
     *,
     live: bool = False,
     hold: bool = False,
+    exclusive: bool = False,
 ) -> ClassFacts:
-    return check(who, await facts_of(conn, who, class_id, hold=hold), need, live=live)
+    facts = await facts_of(conn, who, class_id, hold=hold, exclusive=exclusive)
+    return check(who, facts, need, live=live)

@@ -87,6 +87,7 @@ class Classes:
                 )
             )
         await self.events.publish(AudienceJoined(class_id, teacher.user_id))
+        await self._reach_administrators(class_id)
         return ClassView(
             id=str(class_id), className=class_name, teacherId=str(teacher.user_id), studentIds=[]
         )
@@ -152,13 +153,26 @@ class Classes:
                 await conn.execute(update(Class).where(Class.id == class_id).values(**values))
         if values:
             await self.events.publish(ClassChanged(class_id))
+        if body.archived is False:
+            await self._reach_administrators(class_id)
         return await self.view(class_id)
+
+    async def _reach_administrators(self, class_id: uuid.UUID) -> None:
+        """The administrators of a class's school hear it from when it is made or restored
+        (their hearing leaves archived classes out), even if they are connected already."""
+        query = select(User.id).where(
+            User.role == "admin", Class.id == class_id, in_schools_of(Class.school_id, User.id)
+        )
+        async with self.db.read() as conn:
+            admin_ids = list(await conn.scalars(query))
+        for admin_id in admin_ids:
+            await self.events.publish(AudienceJoined(class_id, admin_id))
 
     async def archive(self, manager: Principal, raw_class_id: str) -> ClassView:
         """Archive a class, unless a roll call is running in it."""
         class_id = access.class_id_from_path(raw_class_id)
         async with self.db.write() as conn:
-            facts = await access.require(conn, manager, class_id, Need.MANAGE, hold=True)
+            facts = await access.require(conn, manager, class_id, Need.MANAGE, exclusive=True)
             if await conn.scalar(_RUNNING, {"class_id": class_id}) is not None:
                 raise errors.session_in_progress()
             if not facts.archived:
