@@ -4,6 +4,8 @@ deliveries to a real local receiver, retries. Black box, on every backend."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -260,3 +262,77 @@ async def test_a_receiver_that_is_down_gets_the_event_once_it_is_up(hooked: Api)
         back.secret = created["secret"]
         (message,) = await back.wait_for(1)
     assert message["data"]["sessionId"] == started["sessionId"]
+
+
+@pytest.fixture(scope="module")
+def impatient_server(
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """As `hooked_server`, giving a receiver one second to answer."""
+    env = {"WEBHOOKS_ALLOW_PRIVATE": "true", "WEBHOOK_TIMEOUT": "1"}
+    workdir = tmp_path_factory.mktemp("impatient")
+    with (
+        Backend.create(backend.kind, workdir) as own,
+        start_server(own, workdir, env=env) as process,
+    ):
+        yield process
+
+
+async def _first_error(api: Api, admin: Account, path: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        (delivery,) = ok(await api.request("GET", path, bearer(admin)))
+        if delivery["lastError"]:
+            return dict(delivery)
+        await asyncio.sleep(0.1)
+    raise AssertionError("no delivery failed")
+
+
+async def test_a_receiver_that_hangs_is_given_up_on_and_tried_again(
+    impatient_server: ServerProcess,
+) -> None:
+    async with Api(impatient_server) as api:
+        admin = await api.admin()
+        with receiver() as slow:
+            slow.holding = True
+            created = await register(api, admin, slow.url, ["session.started"])
+            slow.secret = created["secret"]
+            teacher = await api.teacher()
+            started = await api.start(teacher, await api.create_class(teacher))
+            path = f"/admin/webhooks/{created['id']}/deliveries"
+            failed = await _first_error(api, admin, path)
+            assert failed["state"] == "pending" and failed["lastError"].startswith("ReadTimeout")
+            slow.release.set()
+            (message,) = await slow.wait_for(1)
+        assert message["data"]["sessionId"] == started["sessionId"]
+
+
+async def test_a_receiver_that_hangs_up_gets_the_event_later(
+    impatient_server: ServerProcess,
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        hang_up = threading.Thread(target=_hang_up_once, args=(listener,), daemon=True)
+        hang_up.start()
+        async with Api(impatient_server) as api:
+            admin = await api.admin()
+            url = f"http://127.0.0.1:{port}/hook"
+            created = await register(api, admin, url, ["session.started"])
+            teacher = await api.teacher()
+            started = await api.start(teacher, await api.create_class(teacher))
+            path = f"/admin/webhooks/{created['id']}/deliveries"
+            failed = await _first_error(api, admin, path)
+            assert failed["state"] == "pending" and failed["attempts"] >= 1
+            hang_up.join(5)
+            listener.close()
+            with receiver(port) as back:
+                back.secret = created["secret"]
+                (message,) = await back.wait_for(1)
+    assert message["data"]["sessionId"] == started["sessionId"]
+
+
+def _hang_up_once(listener: socket.socket) -> None:
+    """Take one connection, read a little of the request, and close without a word."""
+    connection, _ = listener.accept()
+    with connection:
+        connection.recv(64)
