@@ -13,6 +13,7 @@ from tests.contract.helpers import ok, run_session
 from tests.notify.receiver import receiver
 from tests.support.backends import Backend
 from tests.support.client import Account, Api
+from tests.support.redis_server import PrivateRedis
 from tests.support.server import start_server
 
 HOOKED = {"WEBHOOKS_ALLOW_PRIVATE": "true", "WEBHOOK_LEASE_SECONDS": "5"}
@@ -73,3 +74,23 @@ async def test_a_process_killed_mid_delivery_has_its_message_resent(
             (message,) = await local.wait_for(1)
     assert message["type"] == "session.started"
     assert message["data"]["sessionId"] == started["sessionId"]
+
+
+async def test_delivery_needs_no_redis(
+    fresh_backend: Backend, tmp_path: Path, private_redis: PrivateRedis
+) -> None:
+    env = {**HOOKED, "REDIS_URL": private_redis.url}
+    with receiver() as local, start_server(fresh_backend, tmp_path, env=env) as server:
+        async with Api(server) as api:
+            admin = await api.admin()
+            local.secret = (await _register(api, admin, local.url))["secret"]
+            teacher, class_id, (student,) = await api.classroom(1)
+            private_redis.stop()
+            # The outbox lives in the database: with the bus and cache away, nothing is lost.
+            await run_session(api, teacher, class_id, {student.id: "late"})
+            received = await local.wait_for(3)
+    assert sorted(m["type"] for m in received) == [
+        "attendance.marked",
+        "session.finished",
+        "session.started",
+    ]
