@@ -54,8 +54,10 @@ class Server:
 
 
 def start_ours(
-    procs: Processes, server: Server, workdir: Path, workers: int = 1
+    procs: Processes, server: Server, workdir: Path, workers: int = 1, bus: bool = False
 ) -> subprocess.Popen[bytes]:
+    """Headcount on `server.port`; with Redis when it has several workers or `bus` says so (one
+    of several single-process servers)."""
     # Every load client runs on this machine: all the sockets come from 127.0.0.1, which the
     # per-address connection cap would otherwise refuse past its 5,000. The bench's teacher
     # signs up, as the reference's does; production closes that to teachers by default. The
@@ -70,7 +72,7 @@ def start_ours(
         LIVE_MARKS=LIVE_MARKS,
         MAX_CONNECTIONS_PER_ADDRESS="0",
     )
-    if workers > 1:
+    if workers > 1 or bus:
         settings["REDIS_URL"] = REDIS_URL
     env = serve_env(f"{PG}/{server.database}", server.secret, **settings)
     argv = serve_command(server.port, "--workers", str(workers))
