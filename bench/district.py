@@ -1,4 +1,5 @@
-"""A district on this box (`make bench-district`): PostgreSQL, Redis, two Headcount processes.
+"""A district on this box (`make bench-district`): PostgreSQL, a Redis of its own (other work
+on the machine publishes on the shared one's channels), two Headcount processes.
 
     python -m bench.district [--classes N] [--clients N] [--quick] [--no-write]
 
@@ -36,7 +37,7 @@ from bench.memory import rss_kib
 from bench.processes import Processes, say, show_logs
 from bench.runner import OUR_SECRET, raise_fd_limit
 from bench.seeding import recreate_database
-from bench.servers import Server, start_ours, wait_up
+from bench.servers import Server, start_ours, start_redis, wait_up
 from bench.sockets import ready
 from tests.support.server import free_port
 
@@ -74,8 +75,9 @@ async def measure(
 ) -> District:
     say(f"starting two servers and seeding {shape.classes} classes")
     await recreate_database(DATABASE, create=True)
+    redis = start_redis(processes, free_port(), tmp)
     for server in servers:  # one after the other: the first one migrates the database
-        await wait_up(processes, server, start_ours(processes, server, tmp, bus=True), 60)
+        await wait_up(processes, server, start_ours(processes, server, tmp, redis=redis), 60)
     classes = await seed_district(http, servers[0], shape.classes)
     placement = place(classes, servers, shape.clients)
     district = District(shape.classes, placement.sockets, shape.clients, load=[os.getloadavg()[0]])

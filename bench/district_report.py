@@ -15,8 +15,9 @@ from bench.district_steps import GRACE, Step
 MARKER = "<!-- district results: newest first; `make bench-district` inserts a section below -->"
 INTRO = f"""## A district on one box (`make bench-district`)
 
-PostgreSQL, Redis and two `headcount serve` processes on two ports (one worker each, the bus on
-Redis), all on this machine with the load clients. Classes of 30 enrolled students and their
+PostgreSQL, a Redis of the bench's own (the shared one carries other work's bus messages) and
+two `headcount serve` processes on two ports (one worker each, the bus on that Redis), all on
+this machine with the load clients. Classes of 30 enrolled students and their
 teachers are written into the tables by `COPY`; tokens are minted. Every student and teacher
 holds their own `/ws` socket, in separate `bench.district_load` processes (asyncio protocols,
 a few thousand sockets each). Half the classes are spread over both servers socket by socket, as
