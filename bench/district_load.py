@@ -10,11 +10,12 @@ open, then obeys the runner's commands on stdin until stdin closes:
 - `STEP <seconds> <status>`: each teacher here marks each of its students once, evenly spread
   over `seconds` from a random phase, printing `SENT <studentId> <time>` per mark, then sends
   `DONE`; `STEPPED` once every teacher here has.
-- `COUNT`: prints `DONES <n>`, the `DONE` frames heard since the step began.
+- `COUNT`: prints `DONES <n> <errors>`, the `DONE` and `ERROR` frames heard since the step
+  began.
 
 Meanwhile `MARK <studentId> <time>` says that every socket here of the student's class has heard
 the student's mark in this step, the time being the last receipt; `CLOSED <n>` counts sockets the
-server closed, `ERROR <message>` reports an error frame (the first few). Times are
+server closed, `ERROR <message>` reports an error frame (the first few of a step). Times are
 CLOCK_MONOTONIC, one clock for all processes, so the runner compares sends with receipts.
 """
 
@@ -62,7 +63,7 @@ class ClassReceipts(Receipts):
 
     def step(self) -> None:
         self.marks.clear()  # a frame missed in an earlier step must not complete a later mark
-        self.dones = 0
+        self.dones = self.errors = 0
 
     def record(self, frame: bytes | bytearray, at: float) -> None:
         message = orjson.loads(frame)
@@ -108,7 +109,7 @@ async def main(lines: list[Line]) -> None:
             await asyncio.gather(*(teach(s, line, float(args[0]), args[1]) for s, line in teachers))
             emit("STEPPED")
         elif word == "COUNT":
-            emit(f"DONES {receipts.dones}")
+            emit(f"DONES {receipts.dones} {receipts.errors}")
     receipts.ending = True
     for student in sockets:
         if student.transport is not None:

@@ -39,9 +39,10 @@ class Step:
     lost: int = 0  # marks some socket had not heard GRACE seconds after the last send
     dropped: int = 0
     dones: int = 0  # DONE frames heard, one per socket expected
+    error_count: int = 0  # ERROR replies to the teachers
     cpu_ms: float = math.nan  # both servers' CPU per mark
     bus: list[tuple[int, int]] = field(default_factory=list)  # per server: received, expected
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first few, for the report
 
 
 class Collector:
@@ -58,6 +59,7 @@ class Collector:
         self.dones: list[int] = []
         self.closed = [0] * len(procs)
         self.errors: list[str] = []
+        self.error_count = 0
         self.readers = [asyncio.create_task(self._read(n, p)) for n, p in enumerate(procs)]
 
     async def _read(self, n: int, proc: asyncio.subprocess.Process) -> None:
@@ -74,10 +76,11 @@ class Collector:
                 self.stepped += 1
             elif word == "DONES":
                 self.dones.append(int(rest[0]))
+                self.error_count += int(rest[1])
             elif word == "CLOSED":
                 self.closed[n] = int(rest[0])
             elif word == "ERROR":
-                self.errors.append(" ".join(rest))
+                self.errors.append(" ".join(rest).strip())
             self.news.set()
 
     async def until(self, done: Callable[[], bool], seconds: float) -> None:
@@ -101,6 +104,7 @@ class Collector:
         self.completed = 0
         self.dones.clear()
         self.errors.clear()
+        self.error_count = 0
 
     async def close(self) -> None:
         for proc in self.procs:
@@ -154,6 +158,7 @@ def measure(step: Step, collector: Collector) -> None:
     step.lost = len(collector.reporters) - len(latencies)
     step.dropped = sum(collector.closed)
     step.dones = sum(collector.dones)
+    step.error_count = collector.error_count
     step.errors = collector.errors[:5]
 
 
