@@ -27,8 +27,9 @@ affinity would place them. `LIVE_MARKS=class`: every socket of a class hears eve
 Each step starts every class's session (`POST /attendance/start` on the teacher's server), then
 every teacher marks each of their 30 students once, evenly over the step's window from a random
 phase, and sends `DONE`. The window is a minute at 1x and halves at each step (2x, 4x, ...)
-until p99 passes 250 ms or a mark is lost. Latency: from the teacher's send to the last receipt
-among the class's sockets (teacher included), CLOCK_MONOTONIC in every process. A mark is lost
+until p99 passes 250 ms, a mark is lost or a teacher gets an error reply (`errors`). Latency:
+from the teacher's send to the last receipt among the class's sockets (teacher included),
+CLOCK_MONOTONIC in every process. A mark is lost
 when some socket of its class has not heard it {GRACE:.0f} s after the step's last send. CPU
 per mark: both servers' user + system time (/proc/PID/stat) over the step ÷ marks. Bus: the
 messages each server received from the other (`headcount_bus_messages_received_total`,
