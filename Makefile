@@ -7,7 +7,7 @@ NODE_TESTS := tests/js
 HAVE_NPM := $(shell command -v node >/dev/null && command -v npm >/dev/null && echo yes)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint audit format bench lock clean
+.PHONY: run test lint audit format bench bench-district lock clean
 
 run: $(VENV)/.runtime  ## install, migrate, serve on http://127.0.0.1:3000 (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/headcount serve
@@ -33,6 +33,12 @@ format: $(VENV)/.dev
 bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.runner $(BENCH_ARGS)
+
+# A district on this box: PostgreSQL, Redis, two Headcount processes, 500 classes of 30 (15,500
+# sockets), the marking rate doubled until p99 passes 250 ms; writes docs/performance.md.
+# BENCH_ARGS: --classes N, --quick (20 classes, under a minute, writes nothing), --no-write.
+bench-district: $(VENV)/.runtime
+	$(BIN)/python -m bench.district $(BENCH_ARGS)
 
 lock:  ## re-pin requirements*.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml -q -o requirements.lock

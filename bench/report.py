@@ -126,6 +126,14 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
+def this_commit() -> str:
+    """The short commit id, saying so when src/ has uncommitted changes."""
+    commit = _git("rev-parse", "--short", "HEAD")
+    if _git("status", "--porcelain", "--", "src"):
+        commit += " (plus uncommitted changes in src/)"
+    return commit
+
+
 def _versions() -> str:
     def tool(*argv: str) -> str:
         try:
@@ -146,9 +154,7 @@ def _versions() -> str:
 
 
 def section(r: Results, sizes: tuple[int, ...], command: str, seconds: float) -> str:
-    commit = _git("rev-parse", "--short", "HEAD")
-    if _git("status", "--porcelain", "--", "src"):
-        commit += " (plus uncommitted changes in src/)"
+    commit = this_commit()
     cores = len(Path("/proc/cpuinfo").read_text().split("processor\t:")) - 1
     fanout = [f"fanout{n}.{what}" for n in sizes for what in ("lost", "dropped")]
     lost = {name: r.count(fanout, name) for name in (OURS, REF, TWO)}
@@ -215,14 +221,15 @@ the bcrypt bound; ≤ 10 KiB RSS per idle socket.
 """
 
 
-def write(path: Path, new_section: str) -> None:
-    """Insert `new_section` above the earlier results, creating the file with its intro."""
+def write(path: Path, new_section: str, marker: str = MARKER, intro: str = "") -> None:
+    """Insert `new_section` below `marker`, above the earlier results under it; a missing file
+    starts with INTRO, a missing marker goes at the end with its own `intro` above it."""
     text = path.read_text() if path.exists() else INTRO
-    if MARKER not in text:
-        text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
-    head, tail = text.split(MARKER, 1)
+    if marker not in text:
+        text = text.rstrip("\n") + "\n\n" + intro + marker + "\n"
+    head, tail = text.split(marker, 1)
     sections = new_section.rstrip("\n") + "\n\n" + tail.lstrip("\n")
-    path.write_text(head + MARKER + "\n\n" + sections)
+    path.write_text(head + marker + "\n\n" + sections)
 
 
 FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")

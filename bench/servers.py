@@ -54,8 +54,10 @@ class Server:
 
 
 def start_ours(
-    procs: Processes, server: Server, workdir: Path, workers: int = 1
+    procs: Processes, server: Server, workdir: Path, workers: int = 1, redis: str = ""
 ) -> subprocess.Popen[bytes]:
+    """Headcount on `server.port`; with Redis when it has several workers (the one at
+    REDIS_URL) or is given one (`redis`, for one of several single-process servers)."""
     # Every load client runs on this machine: all the sockets come from 127.0.0.1, which the
     # per-address connection cap would otherwise refuse past its 5,000. The bench's teacher
     # signs up, as the reference's does; production closes that to teachers by default. The
@@ -70,11 +72,18 @@ def start_ours(
         LIVE_MARKS=LIVE_MARKS,
         MAX_CONNECTIONS_PER_ADDRESS="0",
     )
-    if workers > 1:
-        settings["REDIS_URL"] = REDIS_URL
+    if workers > 1 or redis:
+        settings["REDIS_URL"] = redis or REDIS_URL
     env = serve_env(f"{PG}/{server.database}", server.secret, **settings)
     argv = serve_command(server.port, "--workers", str(workers))
     return procs.server(server.name, argv, env, workdir)
+
+
+def start_redis(procs: Processes, port: int, workdir: Path) -> str:
+    """A Redis of the bench's own, in memory only: nobody else's bus traffic reaches it."""
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    procs.server("redis", [*argv, "--appendonly", "no"], dict(os.environ), workdir)
+    return f"redis://127.0.0.1:{port}/0"
 
 
 def start_peer(procs: Processes, server: Server, workdir: Path) -> subprocess.Popen[bytes]:

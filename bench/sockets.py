@@ -72,11 +72,11 @@ async def spawn_load(
         path.write_text("\n".join(tokens))
         argv = [sys.executable, "-m", "bench.wsload", url, str(path), "900"]
         procs.append(await processes.client(f"wsload-{label}-{n}", argv))
-    await asyncio.wait_for(asyncio.gather(*map(_ready, procs)), 180)
+    await asyncio.wait_for(asyncio.gather(*map(ready, procs)), 180)
     return procs
 
 
-async def _ready(proc: asyncio.subprocess.Process) -> None:
+async def ready(proc: asyncio.subprocess.Process) -> None:
     assert proc.stdout is not None
     line = await proc.stdout.readline()
     if not line.startswith(b"READY"):

@@ -21,6 +21,7 @@ import contextlib
 import sys
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import cast
 
 import uvloop
@@ -115,6 +116,9 @@ class Student(asyncio.Protocol):
                 else:
                     self.open.set_result(None)
 
+    def send_text(self, text: str) -> None:
+        self._write(Frame(Opcode.TEXT, text.encode()).serialize(mask=True))
+
     def _write(self, data: bytes) -> None:
         if self.transport is not None:
             self.transport.write(data)
@@ -139,11 +143,17 @@ async def open_socket(url: str, receipts: Receipts, gate: asyncio.Semaphore) -> 
         return student
 
 
-async def stdin_closed() -> None:
+async def stdin_lines() -> AsyncIterator[str]:
+    """The runner's commands, until it closes our stdin."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while await reader.readline():
+    while line := await reader.readline():
+        yield line.decode()
+
+
+async def stdin_closed() -> None:
+    async for _ in stdin_lines():
         pass
 
 

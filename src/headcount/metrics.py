@@ -25,4 +25,10 @@ FANOUT_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 BUS_RECONNECTS = Counter("headcount_bus_reconnects", "Times the Redis bus came back")
+# Whether bus traffic follows listeners: a process should receive only its classes' messages.
+BUS_MESSAGES = Counter(
+    "headcount_bus_messages_received",
+    "Bus messages that reached this process, by sender (its own echo or another process)",
+    ["sender"],
+)
 CACHE_LOOKUPS = Counter("headcount_cache_lookups", "Cache reads by result", ["result"])

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 
 import pytest
+from prometheus_client import REGISTRY
 
 from headcount.domain.events import AudienceJoined, Event, Marked
 from headcount.fanout.bus import CONTROL, Bus, MemoryBroker, MemoryBus
@@ -58,6 +59,25 @@ async def test_broadcasts_reach_only_processes_that_listen(make_bus: Callable) -
     await settle()
     assert heard_b == [mark(0)]
     assert heard_a == [] and heard_c == []
+
+
+def received(sender: str) -> float:
+    value = REGISTRY.get_sample_value("headcount_bus_messages_received_total", {"sender": sender})
+    return value or 0.0
+
+
+async def test_received_messages_are_counted_only_where_a_listener_is(
+    make_bus: Callable,
+) -> None:
+    a, b, _ = await make_bus([]), await make_bus([]), await make_bus([])
+    a.listen(str(CLASSES[3]))
+    b.listen(str(CLASSES[3]))
+    await settle()
+    own, other = received("own"), received("other")
+    a.publish(str(CLASSES[3]), mark(3))
+    await settle()
+    # b hears it from a, a its own echo; the third bus listens to nothing and counts nothing.
+    assert (received("own") - own, received("other") - other) == (1, 1)
 
 
 async def test_audience_news_reaches_every_other_process(make_bus: Callable) -> None:

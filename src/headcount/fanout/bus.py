@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import structlog
 
+from headcount import metrics
 from headcount.domain.events import Event
 from headcount.fanout import wire
 
@@ -53,7 +54,9 @@ class Bus:
 
     def received(self, data: bytes) -> None:
         """What a backend hands over from its channels."""
-        if data.startswith(self.origin) or self._deliver is None:
+        own = data.startswith(self.origin)
+        metrics.BUS_MESSAGES.labels("own" if own else "other").inc()
+        if own or self._deliver is None:
             return
         try:
             event = wire.decode(data.partition(b" ")[2])
