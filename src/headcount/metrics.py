@@ -25,6 +25,11 @@ FANOUT_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 BUS_RECONNECTS = Counter("headcount_bus_reconnects", "Times the Redis bus came back")
+# Broadcasts other processes never got: the Redis bus's queue was full, or a message waited
+# there past its use (a process running seconds behind).
+BUS_DROPPED = Counter(
+    "headcount_bus_messages_dropped", "Bus messages not published, by reason", ["reason"]
+)
 # Whether bus traffic follows listeners: a process should receive only its classes' messages.
 BUS_MESSAGES = Counter(
     "headcount_bus_messages_received",

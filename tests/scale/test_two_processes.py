@@ -155,6 +155,14 @@ async def test_ready_again_only_once_other_processes_are_heard(cluster: Cluster)
         cluster.redis.stop()
         for api in (cluster.a, cluster.b):
             assert (await api.http.get("/readyz")).status_code == 503
+        # A broadcast that cannot reach Redis in time is given up, and counted.
+        await teacher_a.send("ATTENDANCE_MARKED", {"studentId": student.id, "status": "absent"})
+        dropped = 'headcount_bus_messages_dropped_total{reason="stale"} 1.0'
+        for _ in range(100):
+            if dropped in (await cluster.a.http.get("/metrics")).text:
+                break
+            await asyncio.sleep(0.1)
+        assert dropped in (await cluster.a.http.get("/metrics")).text
         cluster.redis.start()
         for _ in range(100):
             if (await cluster.b.http.get("/readyz")).status_code == 200:

@@ -55,6 +55,7 @@ class RedisBus(Bus):
         try:
             self._outbox.put_nowait(item)
         except asyncio.QueueFull:
+            metrics.BUS_DROPPED.labels("full").inc()
             self.outage.begun(RuntimeError("bus outbox full"))
 
     def _subscribe(self, channel: str) -> None:
@@ -123,6 +124,7 @@ class RedisBus(Bus):
             else:
                 self.outage.over()
                 return
+        metrics.BUS_DROPPED.labels("stale").inc()
 
     async def drain(self, seconds: float = 5.0) -> None:
         with contextlib.suppress(TimeoutError):
