@@ -14,8 +14,9 @@ from headcount.security import Principal
 TEACHER = Principal(uuid.uuid4(), "teacher")
 OTHER_TEACHER = Principal(uuid.uuid4(), "teacher")
 STUDENT = Principal(uuid.uuid4(), "student")
-OWNED = ClassFacts(TEACHER.user_id, enrolled=False)
-ATTENDED = ClassFacts(TEACHER.user_id, enrolled=True)
+OWNED = ClassFacts(TEACHER.user_id, enrolled=False, in_callers_schools=True)
+ATTENDED = ClassFacts(TEACHER.user_id, enrolled=True, in_callers_schools=True)
+ELSEWHERE = ClassFacts(TEACHER.user_id, enrolled=False, in_callers_schools=False)
 
 
 def test_its_teacher_manages_it_and_is_a_member() -> None:
@@ -53,6 +54,14 @@ def test_http_says_not_found_before_forbidden() -> None:
     assert _refusal(OTHER_TEACHER, OWNED, Need.MANAGE) == "Forbidden, not class teacher"
     assert _refusal(STUDENT, OWNED, Need.ATTEND) == "Forbidden, not enrolled in class"
     assert _refusal(STUDENT, OWNED, Need.MEMBER) == "Forbidden, not class teacher"
+
+
+def test_another_school_s_class_does_not_exist_over_http() -> None:
+    assert _refusal(OTHER_TEACHER, ELSEWHERE, Need.MANAGE) == "Class not found"
+    assert _refusal(STUDENT, ELSEWHERE, Need.MEMBER) == "Class not found"
+    assert _refusal(OTHER_TEACHER, ELSEWHERE, Need.MANAGE, live=True) == (
+        "Forbidden, not class teacher"
+    )
 
 
 def test_a_socket_cannot_tell_a_missing_class_from_someone_else_s() -> None:
