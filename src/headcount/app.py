@@ -23,6 +23,7 @@ from headcount.http.routes import (
     health,
     metrics,
     pages,
+    reports,
 )
 from headcount.realtime import ws
 from headcount.realtime.socketio_gateway import server_for
@@ -75,7 +76,7 @@ def create_api(services: Services) -> FastAPI:
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
     errors.install(app)
-    routers = (auth, admin, classes, attendance, cache, health, metrics, pages, docs)
+    routers = (auth, admin, classes, attendance, reports, cache, health, metrics, pages, docs)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", pages.Assets(directory=pages.STATIC), name="static")

@@ -18,6 +18,7 @@ from headcount.domain.directory import Directory
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
+from headcount.domain.reports import Reports
 from headcount.domain.rosters import Rosters
 from headcount.domain.schools import Schools
 from headcount.domain.sessions import Sessions
@@ -50,6 +51,7 @@ class Services:
     sessions: Sessions
     records: Records
     history: History
+    reports: Reports
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -94,6 +96,7 @@ class Services:
             sessions=Sessions(db, hub, records, throttle),
             records=records,
             history=History(db, settings.excused_counts_against_rate),
+            reports=Reports(db, settings.excused_counts_against_rate),
         )
 
     async def start(self) -> None:

@@ -1,0 +1,230 @@
+"""The school-wide reports as SQL: one statement each, aggregated and windowed in the
+database, never a Python loop over marks. Portable to SQLite and PostgreSQL.
+
+Every report reads finished sessions (a running roll call is not yet a record) that started
+on a day of the range, in the classes the caller manages (`scope`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import Float, Select, and_, case, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from headcount.domain.schools import in_schools_of
+from headcount.security import Principal
+from headcount.store.tables import Attendance, AttendanceSession, Class, User
+
+DAY = datetime.timedelta(days=1)
+# "Not taken today" looks back at the same weekday of the four weeks before.
+WEEKS_BACK = 4
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+
+
+def scope(who: Principal) -> ColumnElement[bool]:
+    """The classes `who` manages: a teacher's own, every class of an administrator's schools."""
+    if who.role == "admin":
+        return in_schools_of(Class.school_id, who.user_id)
+    mine: ColumnElement[bool] = Class.teacher_id == who.user_id
+    return mine
+
+
+def missed(status: Any, excused_counts: bool) -> ColumnElement[bool]:
+    """A session the student missed: absent, or excused when excused counts against the rate
+    (so the absence rate is 1 - the attendance rate, and a run of absences agrees with it)."""
+    missed_statuses = ("absent", "excused") if excused_counts else ("absent",)
+    found: ColumnElement[bool] = status.in_(missed_statuses)
+    return found
+
+
+def _finished_in(first: datetime.date, last: datetime.date) -> ColumnElement[bool]:
+    return and_(
+        AttendanceSession.ended_at.is_not(None),
+        AttendanceSession.started_at >= start_of(first),
+        AttendanceSession.started_at < start_of(last) + DAY,
+    )
+
+
+def _marks(who: Principal, first: datetime.date, last: datetime.date, *columns: Any) -> Any:
+    """`columns` of the caller's marks in finished sessions of the range."""
+    return (
+        select(*columns)
+        .select_from(Attendance)
+        .join(AttendanceSession, AttendanceSession.id == Attendance.session_id)
+        .join(Class, Class.id == Attendance.class_id)
+        .where(scope(who), _finished_in(first, last))
+    )
+
+
+def _tally(status: str) -> ColumnElement[int]:
+    return func.sum(case((Attendance.status == status, 1), else_=0))
+
+
+def totals(
+    who: Principal, first: datetime.date, last: datetime.date, excused_counts: bool
+) -> Select[Any]:
+    """Per student: sessions, each status, and the attendance rate (SPEC §4's rule, as
+    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none."""
+    attended = _tally("present") + _tally("late")
+    counted = attended + _tally("absent") + (_tally("excused") if excused_counts else 0)
+    per_student = (
+        _marks(
+            who,
+            first,
+            last,
+            Attendance.student_id,
+            func.count(Attendance.id).label("sessions"),
+            _tally("present").label("present"),
+            _tally("late").label("late"),
+            _tally("absent").label("absent"),
+            _tally("excused").label("excused"),
+            attended.label("attended"),
+            counted.label("counted"),
+        )
+        .group_by(Attendance.student_id)
+        .subquery()
+    )
+    rate = case(
+        (per_student.c.counted > 0, cast(per_student.c.attended, Float) / per_student.c.counted),
+        else_=None,
+    )
+    return (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            per_student.c.sessions,
+            per_student.c.present,
+            per_student.c.late,
+            per_student.c.absent,
+            per_student.c.excused,
+            rate.label("rate"),
+            per_student.c.attended,
+            per_student.c.counted,
+        )
+        .join(per_student, per_student.c.student_id == User.id)
+        .order_by(User.name, User.id)
+    )
+
+
+def chronic(
+    who: Principal,
+    first: datetime.date,
+    last: datetime.date,
+    excused_counts: bool,
+    threshold: float,
+    min_sessions: int,
+) -> Select[Any]:
+    """Students whose absence rate (1 - attendance rate) is at least `threshold`, over at
+    least `min_sessions` sessions; compared without a division, so 1 of 10 meets 0.1."""
+    every = totals(who, first, last, excused_counts).subquery()
+    missed_count = every.c.counted - every.c.attended
+    absence_rate = cast(missed_count, Float) / every.c.counted
+    return (
+        select(
+            *(every.c[name] for name in ("id", "name", "email", "sessions")),
+            *(every.c[name] for name in ("present", "late", "absent", "excused", "rate")),
+            absence_rate.label("absence_rate"),
+        )
+        .where(
+            every.c.counted > 0,
+            every.c.sessions >= min_sessions,
+            cast(missed_count, Float) >= threshold * every.c.counted,
+        )
+        .order_by(absence_rate.desc(), every.c.name, every.c.id)
+    )
+
+
+def streaks(
+    who: Principal,
+    first: datetime.date,
+    last: datetime.date,
+    excused_counts: bool,
+    shortest: int,
+) -> Select[Any]:
+    """Runs of `shortest` or more consecutive missed sessions of a student in a class (gaps
+    and islands): over the student's sessions of the class in start order, the row number
+    minus the row number among the missed ones is the same throughout one run."""
+    flag = case((missed(Attendance.status, excused_counts), 1), else_=0)
+    student_in_class = (Attendance.class_id, Attendance.student_id)
+    order = (AttendanceSession.started_at, AttendanceSession.id)
+    marks = _marks(
+        who,
+        first,
+        last,
+        Attendance.class_id,
+        Attendance.student_id,
+        AttendanceSession.started_at,
+        flag.label("missed"),
+        (
+            func.row_number().over(partition_by=student_in_class, order_by=order)
+            - func.row_number().over(partition_by=(*student_in_class, flag), order_by=order)
+        ).label("island"),
+    ).subquery()
+    length = func.count().label("length")
+    runs = (
+        select(
+            marks.c.class_id,
+            marks.c.student_id,
+            length,
+            func.min(marks.c.started_at).label("first_at"),
+            func.max(marks.c.started_at).label("last_at"),
+        )
+        .where(marks.c.missed == 1)
+        .group_by(marks.c.class_id, marks.c.student_id, marks.c.island)
+        .having(func.count() >= shortest)
+        .subquery()
+    )
+    return (
+        select(
+            runs.c.student_id,
+            User.name,
+            User.email,
+            runs.c.class_id,
+            Class.class_name,
+            runs.c.length,
+            runs.c.first_at,
+            runs.c.last_at,
+        )
+        .join(User, User.id == runs.c.student_id)
+        .join(Class, Class.id == runs.c.class_id)
+        .order_by(runs.c.length.desc(), User.name, User.id, Class.class_name, runs.c.first_at)
+    )
+
+
+def not_taken(who: Principal, day: datetime.date) -> Select[Any]:
+    """Classes not archived with no roll call started on `day` that had one on the same
+    weekday in one of the four weeks before; each with its latest such roll call. The days
+    are ranges of `started_at`, so the index answers them on either backend."""
+    start = start_of(day)
+    weeks = [start - datetime.timedelta(weeks=k) for k in range(1, WEEKS_BACK + 1)]
+    before = (
+        select(AttendanceSession.class_id, func.max(AttendanceSession.started_at).label("last_at"))
+        .where(
+            or_(
+                *(
+                    and_(AttendanceSession.started_at >= w, AttendanceSession.started_at < w + DAY)
+                    for w in weeks
+                )
+            )
+        )
+        .group_by(AttendanceSession.class_id)
+        .subquery()
+    )
+    today = aliased(AttendanceSession)
+    taken = exists().where(
+        today.class_id == Class.id, today.started_at >= start, today.started_at < start + DAY
+    )
+    return (
+        select(Class.id, Class.class_name, Class.teacher_id, User.name, before.c.last_at)
+        .join(before, before.c.class_id == Class.id)
+        .join(User, User.id == Class.teacher_id)
+        .where(scope(who), Class.archived_at.is_(None), ~taken)
+        .order_by(Class.class_name, Class.id)
+    )
