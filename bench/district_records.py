@@ -121,9 +121,7 @@ async def generate(url: str, d: District) -> int:
                 sid = uuid.uuid4()
                 start = datetime(day.year, day.month, day.day, 8 + n % 6, tzinfo=UTC)
                 sessions.append((sid, klass, d.teachers[n], start, start + timedelta(minutes=50)))
-                rows += [
-                    (sid, klass, d.students[s], d.status(s), start, "ws") for s in d.roster(n)
-                ]
+                rows += [(sid, klass, d.students[s], d.status(s), start, "ws") for s in d.roster(n)]
             columns = ("id", "class_id", "started_by", "started_at", "ended_at")
             await conn.copy_records_to_table(
                 "attendance_sessions", records=sessions, columns=columns

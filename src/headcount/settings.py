@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     signup_domains: Annotated[list[str], NoDecode] = Field([], alias="SIGNUP_DOMAINS")
     setup_code_days: int = Field(14, alias="SETUP_CODE_DAYS", ge=1, le=365)
     max_classes_per_teacher: int = Field(200, alias="MAX_CLASSES_PER_TEACHER", ge=1, le=100_000)
+    # Days `headcount db prune` keeps of the audit trail; 0 keeps it forever.
+    audit_retention_days: int = Field(0, alias="AUDIT_RETENTION_DAYS", ge=0, le=36_500)
 
     @field_validator("database_url")
     @classmethod
