@@ -4,7 +4,10 @@
 timed in-process as the district's administrator (every class) over the whole year, and its
 plan printed by EXPLAIN ANALYZE.
 
-    .venv/bin/python -m bench.district_records [--students N] [--days N] [--rounds N]
+    .venv/bin/python -m bench.district_records [--students N] [--days N] [--rounds N] [--keep]
+    .venv/bin/python -m bench.district_records --reuse postgresql://…/headcount_bench_…
+
+`--keep` leaves the database (and prints its URL) so that `--reuse` can measure it again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import os
 import random
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -23,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from sqlalchemy import select
 
 from headcount.domain import report_queries as q
 from headcount.security import Principal
 from headcount.store import migrate
 from headcount.store.database import Database
-from tests.support.backends import Backend
+from headcount.store.tables import User
+from tests.support.backends import POSTGRES_ADMIN_URL, Backend
 
 PER_STUDENT, CLASS_SIZE, SCHOOLS = 4, 100, 10
 FIRST_DAY = date(2025, 9, 1)  # a Monday
@@ -36,7 +42,8 @@ CREATED = datetime(2025, 8, 1, tzinfo=UTC)
 
 
 def school_days(count: int) -> list[date]:
-    days, day = [], FIRST_DAY
+    days: list[date] = []
+    day = FIRST_DAY
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)
@@ -94,24 +101,31 @@ async def generate(url: str, d: District) -> int:
     """Writes the district with COPY; returns the number of marks."""
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        orgs = [(d.district, "Bench District", "district", None, CREATED)]
+        orgs: list[tuple[Any, ...]] = [(d.district, "Bench District", "district", None, CREATED)]
         orgs += [(s, f"School {n}", "school", d.district, CREATED) for n, s in enumerate(d.schools)]
         await conn.copy_records_to_table(
             "orgs", records=orgs, columns=("id", "name", "type", "parent_id", "created_at")
         )
-        columns = ("id", "name", "email", "role", "created_at", "school_id")
-        await conn.copy_records_to_table("users", records=list(_users(d)), columns=columns)
+        await conn.copy_records_to_table(
+            "users",
+            records=list(_users(d)),
+            columns=("id", "name", "email", "role", "created_at", "school_id"),
+        )
         classes = [
             (c, f"Class {n}", d.teachers[n], CREATED, d.schools[n % SCHOOLS])
             for n, c in enumerate(d.classes)
         ]
-        columns = ("id", "class_name", "teacher_id", "created_at", "school_id")
-        await conn.copy_records_to_table("classes", records=classes, columns=columns)
+        await conn.copy_records_to_table(
+            "classes",
+            records=classes,
+            columns=("id", "class_name", "teacher_id", "created_at", "school_id"),
+        )
         enrolled = [
             (c, d.students[s], CREATED) for n, c in enumerate(d.classes) for s in d.roster(n)
         ]
-        columns = ("class_id", "student_id", "enrolled_at")
-        await conn.copy_records_to_table("enrollments", records=enrolled, columns=columns)
+        await conn.copy_records_to_table(
+            "enrollments", records=enrolled, columns=("class_id", "student_id", "enrolled_at")
+        )
         marks = 0
         for index, day in enumerate(d.days):
             sessions, rows = [], []
@@ -122,14 +136,18 @@ async def generate(url: str, d: District) -> int:
                 start = datetime(day.year, day.month, day.day, 8 + n % 6, tzinfo=UTC)
                 sessions.append((sid, klass, d.teachers[n], start, start + timedelta(minutes=50)))
                 rows += [(sid, klass, d.students[s], d.status(s), start, "ws") for s in d.roster(n)]
-            columns = ("id", "class_id", "started_by", "started_at", "ended_at")
             await conn.copy_records_to_table(
-                "attendance_sessions", records=sessions, columns=columns
+                "attendance_sessions",
+                records=sessions,
+                columns=("id", "class_id", "started_by", "started_at", "ended_at"),
             )
-            columns = ("session_id", "class_id", "student_id", "status", "marked_at", "source")
-            await conn.copy_records_to_table("attendance", records=rows, columns=columns)
+            await conn.copy_records_to_table(
+                "attendance",
+                records=rows,
+                columns=("session_id", "class_id", "student_id", "status", "marked_at", "source"),
+            )
             marks += len(rows)
-        await conn.execute("ANALYZE")
+        await conn.execute("VACUUM ANALYZE")  # what autovacuum does after a load
         return marks
     finally:
         await conn.close()
@@ -146,8 +164,28 @@ def statements(d: District) -> dict[str, Any]:
     }
 
 
-async def measure(url: str, d: District, rounds: int) -> None:
+async def vacuum(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+
+
+async def admin_of(url: str) -> uuid.UUID:
     database = Database(url)
+    try:
+        async with database.read() as conn:
+            found = await conn.scalar(select(User.id).where(User.role == "admin"))
+    finally:
+        await database.close()
+    assert isinstance(found, uuid.UUID)
+    return found
+
+
+async def measure(url: str, d: District, rounds: int) -> None:
+    # The server's DB_TIMEOUT would cut a slow report short; here we want to see how slow.
+    database = Database(url, timeout=600)
     try:
         async with database.read() as conn:
             for name, statement in statements(d).items():
@@ -177,18 +215,38 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="Leave the database.")
+    parser.add_argument("--reuse", help="Measure this database, generated with --keep.")
     args = parser.parse_args()
     os.environ.setdefault("JWT_SECRET", "bench-secret-" + "x" * 32)
     d = District(args.students, args.days)
+    if args.reuse:
+        migrate.upgrade(args.reuse)
+        asyncio.run(vacuum(args.reuse))
+        d.admin = asyncio.run(admin_of(args.reuse))
+        asyncio.run(measure(args.reuse, d, args.rounds))
+        return
+    if args.keep:
+        name = f"headcount_bench_{uuid.uuid4().hex[:8]}"
+        subprocess.run(["psql", POSTGRES_ADMIN_URL, "-c", f'CREATE DATABASE "{name}"'], check=True)
+        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+        print(f"kept: {url}", flush=True)
+        run(url, d, args.rounds)
+        return
     with tempfile.TemporaryDirectory() as tmp, Backend.create("postgres", Path(tmp)) as db:
-        migrate.upgrade(db.database_url)
-        started = time.perf_counter()
-        marks = asyncio.run(generate(db.database_url, d))
-        print(
-            f"{len(d.students)} students, {len(d.classes)} classes, {len(d.days)} days: "
-            f"{marks} marks written in {time.perf_counter() - started:.0f} s"
-        )
-        asyncio.run(measure(db.database_url, d, args.rounds))
+        run(db.database_url, d, args.rounds)
+
+
+def run(url: str, d: District, rounds: int) -> None:
+    migrate.upgrade(url)
+    started = time.perf_counter()
+    marks = asyncio.run(generate(url, d))
+    print(
+        f"{len(d.students)} students, {len(d.classes)} classes, {len(d.days)} days: "
+        f"{marks} marks written in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    asyncio.run(measure(url, d, rounds))
 
 
 if __name__ == "__main__":

@@ -62,53 +62,41 @@ def _marks(who: Principal, first: datetime.date, last: datetime.date, *columns: 
     )
 
 
-def _tally(status: str) -> ColumnElement[int]:
-    return func.sum(case((Attendance.status == status, 1), else_=0))
-
-
 def totals(
     who: Principal, first: datetime.date, last: datetime.date, excused_counts: bool
 ) -> Select[Any]:
     """Per student: sessions, each status, and the attendance rate (SPEC §4's rule, as
-    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none."""
-    attended = _tally("present") + _tally("late")
-    counted = attended + _tally("absent") + (_tally("excused") if excused_counts else 0)
-    per_student = (
-        _marks(
-            who,
-            first,
-            last,
-            Attendance.student_id,
-            func.count(Attendance.id).label("sessions"),
-            _tally("present").label("present"),
-            _tally("late").label("late"),
-            _tally("absent").label("absent"),
-            _tally("excused").label("excused"),
-            attended.label("attended"),
-            counted.label("counted"),
-        )
-        .group_by(Attendance.student_id)
+    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none.
+    Marks are counted per student and status first (one count per mark, not a sum per
+    status), then the few rows per student are folded into one."""
+    per_status = (
+        _marks(who, first, last, Attendance.student_id, Attendance.status, func.count().label("n"))
+        .group_by(Attendance.student_id, Attendance.status)
         .subquery()
     )
-    rate = case(
-        (per_student.c.counted > 0, cast(per_student.c.attended, Float) / per_student.c.counted),
-        else_=None,
-    )
+
+    def of(*statuses: str) -> ColumnElement[int]:
+        return func.sum(case((per_status.c.status.in_(statuses), per_status.c.n), else_=0))
+
+    attended = of("present", "late")
+    counted = of("present", "late", "absent", *(("excused",) if excused_counts else ()))
+    rate = case((counted > 0, cast(attended, Float) / counted), else_=None)
     return (
         select(
             User.id,
             User.name,
             User.email,
-            per_student.c.sessions,
-            per_student.c.present,
-            per_student.c.late,
-            per_student.c.absent,
-            per_student.c.excused,
+            func.sum(per_status.c.n).label("sessions"),
+            of("present").label("present"),
+            of("late").label("late"),
+            of("absent").label("absent"),
+            of("excused").label("excused"),
             rate.label("rate"),
-            per_student.c.attended,
-            per_student.c.counted,
+            attended.label("attended"),
+            counted.label("counted"),
         )
-        .join(per_student, per_student.c.student_id == User.id)
+        .join(per_status, per_status.c.student_id == User.id)
+        .group_by(User.id, User.name, User.email)
         .order_by(User.name, User.id)
     )
 
@@ -149,35 +137,51 @@ def streaks(
     shortest: int,
 ) -> Select[Any]:
     """Runs of `shortest` or more consecutive missed sessions of a student in a class (gaps
-    and islands): over the student's sessions of the class in start order, the row number
-    minus the row number among the missed ones is the same throughout one run."""
-    flag = case((missed(Attendance.status, excused_counts), 1), else_=0)
-    student_in_class = (Attendance.class_id, Attendance.student_id)
-    order = (AttendanceSession.started_at, AttendanceSession.id)
-    marks = _marks(
-        who,
-        first,
-        last,
-        Attendance.class_id,
-        Attendance.student_id,
-        AttendanceSession.started_at,
-        flag.label("missed"),
-        (
-            func.row_number().over(partition_by=student_in_class, order_by=order)
-            - func.row_number().over(partition_by=(*student_in_class, flag), order_by=order)
-        ).label("island"),
-    ).subquery()
-    length = func.count().label("length")
+    and islands): number the class's sessions in start order, and the missed marks of each
+    student in that order; along one run both grow by one, so their difference names it.
+    Only the missed marks are sorted, never all of them."""
+    ordinal = (
+        select(
+            AttendanceSession.id,
+            AttendanceSession.class_id,
+            AttendanceSession.started_at,
+            func.row_number()
+            .over(
+                partition_by=AttendanceSession.class_id,
+                order_by=(AttendanceSession.started_at, AttendanceSession.id),
+            )
+            .label("k"),
+        )
+        .join(Class, Class.id == AttendanceSession.class_id)
+        .where(scope(who), _finished_in(first, last))
+        .subquery()
+    )
+    missed_marks = (
+        select(
+            ordinal.c.class_id,
+            Attendance.student_id,
+            ordinal.c.started_at,
+            (
+                ordinal.c.k
+                - func.row_number().over(
+                    partition_by=(ordinal.c.class_id, Attendance.student_id),
+                    order_by=ordinal.c.k,
+                )
+            ).label("island"),
+        )
+        .join(ordinal, ordinal.c.id == Attendance.session_id)
+        .where(missed(Attendance.status, excused_counts))
+        .subquery()
+    )
     runs = (
         select(
-            marks.c.class_id,
-            marks.c.student_id,
-            length,
-            func.min(marks.c.started_at).label("first_at"),
-            func.max(marks.c.started_at).label("last_at"),
+            missed_marks.c.class_id,
+            missed_marks.c.student_id,
+            func.count().label("length"),
+            func.min(missed_marks.c.started_at).label("first_at"),
+            func.max(missed_marks.c.started_at).label("last_at"),
         )
-        .where(marks.c.missed == 1)
-        .group_by(marks.c.class_id, marks.c.student_id, marks.c.island)
+        .group_by(missed_marks.c.class_id, missed_marks.c.student_id, missed_marks.c.island)
         .having(func.count() >= shortest)
         .subquery()
     )
