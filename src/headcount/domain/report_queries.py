@@ -8,6 +8,8 @@ on a day of the range, in the classes the caller manages (`scope`).
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Float, Select, and_, case, cast, exists, func, or_, select
@@ -16,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from headcount.domain.schools import in_schools_of
 from headcount.security import Principal
-from headcount.store.tables import Attendance, AttendanceSession, Class, User
+from headcount.store.tables import Attendance, AttendanceSession, Class, Org, User
 
 DAY = datetime.timedelta(days=1)
 # "Not taken today" looks back at the same weekday of the four weeks before.
@@ -27,10 +29,18 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
 
 
-def scope(who: Principal) -> ColumnElement[bool]:
-    """The classes `who` manages: a teacher's own, every class of an administrator's schools."""
+def schools(who: Principal) -> Select[Any]:
+    """An administrator's schools, read before the report (see `scope`)."""
+    return select(Org.id).where(in_schools_of(Org.id, who.user_id))
+
+
+def scope(who: Principal, school_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    """The classes `who` manages: a teacher's own, every class of an administrator's schools.
+    The schools are given as values, not a subquery: PostgreSQL cannot estimate how many
+    classes a subquery of schools selects, guesses few, and reads a whole district's marks
+    one class at a time instead of in one parallel scan (12 s against 1 s in the bench)."""
     if who.role == "admin":
-        return in_schools_of(Class.school_id, who.user_id)
+        return Class.school_id.in_(school_ids)
     mine: ColumnElement[bool] = Class.teacher_id == who.user_id
     return mine
 
@@ -51,58 +61,62 @@ def _finished_in(first: datetime.date, last: datetime.date) -> ColumnElement[boo
     )
 
 
-def _marks(who: Principal, first: datetime.date, last: datetime.date, *columns: Any) -> Any:
-    """`columns` of the caller's marks in finished sessions of the range."""
+def _sessions(within: ColumnElement[bool], first: datetime.date, last: datetime.date) -> Any:
+    """The caller's finished sessions of the range, as a subquery of their ids."""
     return (
-        select(*columns)
-        .select_from(Attendance)
-        .join(AttendanceSession, AttendanceSession.id == Attendance.session_id)
-        .join(Class, Class.id == Attendance.class_id)
-        .where(scope(who), _finished_in(first, last))
+        select(AttendanceSession.id)
+        .join(Class, Class.id == AttendanceSession.class_id)
+        .where(within, _finished_in(first, last))
     )
+
+
+def _marks(
+    within: ColumnElement[bool], first: datetime.date, last: datetime.date, *columns: Any
+) -> Any:
+    """`columns` of the caller's marks in finished sessions of the range, found by session
+    (the index on session, status and student holds all a report reads of a mark)."""
+    return select(*columns).where(Attendance.session_id.in_(_sessions(within, first, last)))
 
 
 def totals(
-    who: Principal, first: datetime.date, last: datetime.date, excused_counts: bool
+    within: ColumnElement[bool], first: datetime.date, last: datetime.date, excused_counts: bool
 ) -> Select[Any]:
     """Per student: sessions, each status, and the attendance rate (SPEC §4's rule, as
-    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none.
-    Marks are counted per student and status first (one count per mark, not a sum per
-    status), then the few rows per student are folded into one."""
-    per_status = (
-        _marks(who, first, last, Attendance.student_id, Attendance.status, func.count().label("n"))
-        .group_by(Attendance.student_id, Attendance.status)
+    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none."""
+    statuses = ("present", "late", "absent", "excused")
+    per_student = (
+        _marks(
+            within,
+            first,
+            last,
+            Attendance.student_id,
+            func.count().label("sessions"),
+            *(func.count().filter(Attendance.status == s).label(s) for s in statuses),
+        )
+        .group_by(Attendance.student_id)
         .subquery()
     )
-
-    def of(*statuses: str) -> ColumnElement[int]:
-        return func.sum(case((per_status.c.status.in_(statuses), per_status.c.n), else_=0))
-
-    attended = of("present", "late")
-    counted = of("present", "late", "absent", *(("excused",) if excused_counts else ()))
+    c = per_student.c
+    attended = c.present + c.late
+    counted = attended + c.absent + (c.excused if excused_counts else 0)
     rate = case((counted > 0, cast(attended, Float) / counted), else_=None)
     return (
         select(
             User.id,
             User.name,
             User.email,
-            func.sum(per_status.c.n).label("sessions"),
-            of("present").label("present"),
-            of("late").label("late"),
-            of("absent").label("absent"),
-            of("excused").label("excused"),
+            *(c[name] for name in ("sessions", *statuses)),
             rate.label("rate"),
             attended.label("attended"),
             counted.label("counted"),
         )
-        .join(per_status, per_status.c.student_id == User.id)
-        .group_by(User.id, User.name, User.email)
+        .join(per_student, c.student_id == User.id)
         .order_by(User.name, User.id)
     )
 
 
 def chronic(
-    who: Principal,
+    within: ColumnElement[bool],
     first: datetime.date,
     last: datetime.date,
     excused_counts: bool,
@@ -111,7 +125,7 @@ def chronic(
 ) -> Select[Any]:
     """Students whose absence rate (1 - attendance rate) is at least `threshold`, over at
     least `min_sessions` sessions; compared without a division, so 1 of 10 meets 0.1."""
-    every = totals(who, first, last, excused_counts).subquery()
+    every = totals(within, first, last, excused_counts).subquery()
     missed_count = every.c.counted - every.c.attended
     absence_rate = cast(missed_count, Float) / every.c.counted
     return (
@@ -130,7 +144,7 @@ def chronic(
 
 
 def streaks(
-    who: Principal,
+    within: ColumnElement[bool],
     first: datetime.date,
     last: datetime.date,
     excused_counts: bool,
@@ -153,7 +167,7 @@ def streaks(
             .label("k"),
         )
         .join(Class, Class.id == AttendanceSession.class_id)
-        .where(scope(who), _finished_in(first, last))
+        .where(within, _finished_in(first, last))
         .subquery()
     )
     missed_marks = (
@@ -202,7 +216,7 @@ def streaks(
     )
 
 
-def not_taken(who: Principal, day: datetime.date) -> Select[Any]:
+def not_taken(within: ColumnElement[bool], day: datetime.date) -> Select[Any]:
     """Classes not archived with no roll call started on `day` that had one on the same
     weekday in one of the four weeks before; each with its latest such roll call. The days
     are ranges of `started_at`, so the index answers them on either backend."""
@@ -229,6 +243,6 @@ def not_taken(who: Principal, day: datetime.date) -> Select[Any]:
         select(Class.id, Class.class_name, Class.teacher_id, User.name, before.c.last_at)
         .join(before, before.c.class_id == Class.id)
         .join(User, User.id == Class.teacher_id)
-        .where(scope(who), Class.archived_at.is_(None), ~taken)
+        .where(within, Class.archived_at.is_(None), ~taken)
         .order_by(Class.class_name, Class.id)
     )

@@ -4,7 +4,10 @@ sees their own classes, an administrator every class of their schools. The rules
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy.sql.elements import ColumnElement
 
 from headcount import clock
 from headcount.domain import report_queries as q
@@ -12,6 +15,8 @@ from headcount.domain.report_inputs import ChronicQuery, NotTakenQuery, ReportQu
 from headcount.domain.report_views import AbsenceStreak, ChronicAbsence, NotTaken, StudentTotals
 from headcount.security import Principal
 from headcount.store.database import Database
+
+Scope = ColumnElement[bool]
 
 
 def _totals(row: Any) -> StudentTotals:
@@ -33,25 +38,31 @@ class Reports:
         self.db = db
         self.excused_counts = excused_counts_against_rate
 
-    async def _rows(self, statement: Any) -> list[Any]:
+    async def _rows(self, who: Principal, report: Callable[[Scope], Any]) -> list[Any]:
+        """The report's rows over the classes `who` manages."""
         async with self.db.read() as conn:
-            return list((await conn.execute(statement)).all())
+            schools = []
+            if who.role == "admin":
+                schools = list((await conn.scalars(q.schools(who))).all())
+            return list((await conn.execute(report(q.scope(who, schools)))).all())
 
     async def students(self, who: Principal, query: ReportQuery) -> list[StudentTotals]:
-        statement = q.totals(who, *query.days(), self.excused_counts)
-        return [_totals(row) for row in await self._rows(statement)]
+        rows = await self._rows(who, lambda s: q.totals(s, *query.days(), self.excused_counts))
+        return [_totals(row) for row in rows]
 
     async def chronic(self, who: Principal, query: ChronicQuery) -> list[ChronicAbsence]:
-        statement = q.chronic(
-            who, *query.days(), self.excused_counts, query.threshold, query.minSessions
+        rows = await self._rows(
+            who,
+            lambda s: q.chronic(
+                s, *query.days(), self.excused_counts, query.threshold, query.minSessions
+            ),
         )
-        return [
-            ChronicAbsence(**_totals(row), absenceRate=float(row.absence_rate))
-            for row in await self._rows(statement)
-        ]
+        return [ChronicAbsence(**_totals(row), absenceRate=float(row.absence_rate)) for row in rows]
 
     async def streaks(self, who: Principal, query: StreakQuery) -> list[AbsenceStreak]:
-        statement = q.streaks(who, *query.days(), self.excused_counts, query.min)
+        rows = await self._rows(
+            who, lambda s: q.streaks(s, *query.days(), self.excused_counts, query.min)
+        )
         return [
             AbsenceStreak(
                 studentId=str(row.student_id),
@@ -63,7 +74,7 @@ class Reports:
                 firstSessionAt=clock.iso(row.first_at),
                 lastSessionAt=clock.iso(row.last_at),
             )
-            for row in await self._rows(statement)
+            for row in rows
         ]
 
     async def not_taken(self, who: Principal, query: NotTakenQuery) -> list[NotTaken]:
@@ -75,5 +86,5 @@ class Reports:
                 teacherName=row.name,
                 lastTakenAt=clock.iso(row.last_at),
             )
-            for row in await self._rows(q.not_taken(who, query.day()))
+            for row in await self._rows(who, lambda s: q.not_taken(s, query.day()))
         ]
