@@ -73,8 +73,8 @@ def _sessions(within: ColumnElement[bool], first: datetime.date, last: datetime.
 def _marks(
     within: ColumnElement[bool], first: datetime.date, last: datetime.date, *columns: Any
 ) -> Any:
-    """`columns` of the caller's marks in finished sessions of the range, found by session
-    (the index on session, status and student holds all a report reads of a mark)."""
+    """`columns` of the caller's marks in finished sessions of the range (the index on
+    status, session and student holds all a report reads of a mark)."""
     return select(*columns).where(Attendance.session_id.in_(_sessions(within, first, last)))
 
 

@@ -180,7 +180,7 @@ class Attendance(Base):
         CheckConstraint("status IN ('present', 'absent', 'late', 'excused')", name="status"),
         Index("ix_attendance_class_student", "class_id", "student_id"),
         # The reports read every mark, or the missed ones, and nothing else of the row.
-        Index("ix_attendance_session_status", "session_id", "status", "student_id"),
+        Index("ix_attendance_status_session", "status", "session_id", "student_id"),
     )
 
     # Never exposed; an integer lets `DONE` insert absences with one INSERT ... SELECT.

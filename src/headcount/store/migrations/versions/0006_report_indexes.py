@@ -19,7 +19,7 @@ def upgrade() -> None:
     # The reports read marks by status (the missed ones) or all of them, never the rest of
     # the row: this index answers both without the table.
     op.create_index(
-        "ix_attendance_session_status", "attendance", ["session_id", "status", "student_id"]
+        "ix_attendance_status_session", "attendance", ["status", "session_id", "student_id"]
     )
     # "Not taken" looks up one day of every class's roll calls.
     op.create_index("ix_attendance_sessions_started", "attendance_sessions", ["started_at"])
@@ -30,4 +30,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_attendance_events_received", table_name="attendance_events")
     op.drop_index("ix_attendance_sessions_started", table_name="attendance_sessions")
-    op.drop_index("ix_attendance_session_status", table_name="attendance")
+    op.drop_index("ix_attendance_status_session", table_name="attendance")
