@@ -33,7 +33,7 @@ from headcount.domain import report_queries as q
 from headcount.security import Principal
 from headcount.store import migrate
 from headcount.store.database import Database
-from headcount.store.tables import User
+from headcount.store.tables import Class, User
 from tests.support.backends import POSTGRES_ADMIN_URL, Backend
 
 PER_STUDENT, CLASS_SIZE, SCHOOLS = 4, 100, 10
@@ -153,10 +153,11 @@ async def generate(url: str, d: District) -> int:
         await conn.close()
 
 
-def statements(d: District, within: Any) -> dict[str, Any]:
+def statements(d: District, within: Any, mine: Any) -> dict[str, Any]:
     first, last = d.days[0], d.days[-1]
     return {
         "students": q.totals(within, first, last, True),
+        "students (a teacher)": q.totals(mine, first, last, True),
         "chronic-absence": q.chronic(within, first, last, True, 0.1, 10),
         "absence-streaks": q.streaks(within, first, last, True, 3),
         "not-taken": q.not_taken(within, last),
@@ -189,14 +190,17 @@ async def measure(url: str, d: District, rounds: int) -> None:
         async with database.read() as conn:
             admin = Principal(d.admin, "admin")
             within = q.scope(admin, list((await conn.scalars(q.schools(admin))).all()))
-            for name, statement in statements(d, within).items():
+            teacher = await conn.scalar(select(Class.teacher_id).limit(1))
+            assert teacher is not None
+            mine = q.scope(Principal(teacher, "teacher"), [])
+            for name, statement in statements(d, within, mine).items():
                 times, count = [], 0
                 for _ in range(rounds):
                     started = time.perf_counter()
                     count = len((await conn.execute(statement)).all())
                     times.append(time.perf_counter() - started)
                 print(
-                    f"{name:16} {count:7} rows  median {statistics.median(times):6.2f} s"
+                    f"{name:20} {count:7} rows  median {statistics.median(times):6.2f} s"
                     f"  slowest {max(times):6.2f} s"
                 )
                 compiled = statement.compile(
