@@ -25,6 +25,7 @@ from headcount.http.routes import (
     health,
     metrics,
     pages,
+    reports,
     webhooks,
 )
 from headcount.realtime import ws
@@ -86,6 +87,7 @@ def create_api(services: Services) -> FastAPI:
         classes,
         attendance,
         corrections,
+        reports,
         cache,
         health,
         metrics,

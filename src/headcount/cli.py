@@ -121,6 +121,25 @@ def revision(
     migrate.revision(_settings().database_url, message, autogenerate)
 
 
+@db_app.command()
+def prune(
+    days: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Keep this many days of audit events. Default: AUDIT_RETENTION_DAYS."
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Count what would go; delete nothing.")] = False,
+) -> None:
+    """Delete audit events older than the retention period; marks are never touched."""
+    from headcount.retention_cli import prune_events
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    kept = settings.audit_retention_days if days is None else days
+    typer.echo(asyncio.run(prune_events(settings, kept, dry_run)))
+
+
 @app.command()
 def seed(
     students: Annotated[int, typer.Option(min=0, max=10_000)] = 5,

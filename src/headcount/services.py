@@ -22,6 +22,7 @@ from headcount.domain.guardians import Guardians
 from headcount.domain.history import History
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
+from headcount.domain.reports import Reports
 from headcount.domain.rosters import Rosters
 from headcount.domain.schools import Schools
 from headcount.domain.sessions import Sessions
@@ -60,6 +61,7 @@ class Services:
     guardians: Guardians
     webhooks: Webhooks
     deliverer: Deliverer
+    reports: Reports
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -109,6 +111,7 @@ class Services:
             guardians=Guardians(db, hub),
             webhooks=Webhooks(db, settings.webhooks_allow_private),
             deliverer=Deliverer(db, settings),
+            reports=Reports(db, settings.excused_counts_against_rate),
         )
 
     async def start(self) -> None:

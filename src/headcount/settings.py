@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     webhook_retry_hours: float = Field(24.0, alias="WEBHOOK_RETRY_HOURS", gt=0, le=168)
     webhook_timeout: float = Field(10.0, alias="WEBHOOK_TIMEOUT", gt=0, le=120)
     webhook_lease_seconds: float = Field(60.0, alias="WEBHOOK_LEASE_SECONDS", ge=1, le=3600)
+    # Days `headcount db prune` keeps of the audit trail; 0 keeps it forever.
+    audit_retention_days: int = Field(0, alias="AUDIT_RETENTION_DAYS", ge=0, le=36_500)
 
     @field_validator("database_url")
     @classmethod

@@ -176,6 +176,7 @@ class AttendanceSession(Base):
             sqlite_where=text("ended_at IS NULL"),
         ),
         Index("ix_attendance_sessions_class_started", "class_id", "started_at"),
+        Index("ix_attendance_sessions_started", "started_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -195,6 +196,8 @@ class Attendance(Base):
         UniqueConstraint("session_id", "student_id"),
         CheckConstraint("status IN ('present', 'absent', 'late', 'excused')", name="status"),
         Index("ix_attendance_class_student", "class_id", "student_id"),
+        # The reports read every mark, or the missed ones, and nothing else of the row.
+        Index("ix_attendance_status_session", "status", "session_id", "student_id"),
     )
 
     # Never exposed; an integer lets `DONE` insert absences with one INSERT ... SELECT.
@@ -218,6 +221,7 @@ class AttendanceEvent(Base):
     __tablename__ = "attendance_events"
     __table_args__ = (
         Index("ix_attendance_events_session", "session_id", "id"),
+        Index("ix_attendance_events_received", "received_at"),  # pruned by age
         # A client's operation id is applied once per session, whichever process sees it
         # first; another teacher's id in another session is none of its business.
         Index(
