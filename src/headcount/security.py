@@ -106,6 +106,7 @@ class Tokens:
         """The token's principal. A token once verified stays good until its `exp`: the
         secret and the claims cannot change, so a repeat costs a lookup, not a decode."""
         known = self._verified.get(token, time.time())
+        since = self._verified.generation
         if known is not None:
             return known
         try:
@@ -122,7 +123,7 @@ class Tokens:
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
-        self._verified.put(token, who, expires)
+        self._verified.put(token, who, expires, since)
         return who
 
     def from_header(self, value: str | None) -> Principal:

@@ -20,6 +20,7 @@ from headcount.domain.directory import Directory
 from headcount.domain.excusals import Excusals
 from headcount.domain.guardians import Guardians
 from headcount.domain.history import History
+from headcount.domain.known_classes import KnownClasses
 from headcount.domain.listings import Listings
 from headcount.domain.records import Records
 from headcount.domain.reports import Reports
@@ -88,7 +89,9 @@ class Services:
         accounts = Accounts(db, Passwords(settings.bcrypt_rounds), tokens, throttle, policy)
         hub.watchers.append(accounts.heard)
         credentials = Credentials(db, accounts, hub, timedelta(days=settings.setup_code_days))
-        classes = Classes(db, hub, accounts, settings.max_classes_per_teacher)
+        known_classes = KnownClasses(db)
+        hub.watchers.append(known_classes.heard)
+        classes = Classes(db, hub, accounts, known_classes, settings.max_classes_per_teacher)
         return cls(
             settings=settings,
             db=db,

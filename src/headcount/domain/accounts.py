@@ -181,8 +181,10 @@ class Accounts:
 
     async def accounts(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Account]:
         """Those accounts that exist, in two queries for any not seen lately. One found is
-        remembered for SEEN_SECONDS; a miss never is."""
+        remembered for SEEN_SECONDS, unless the bus dropped an account while they loaded; a miss
+        never is."""
         now = time.monotonic()
+        since = self._seen.generation
         found: dict[uuid.UUID, Account] = {}
         missing: list[uuid.UUID] = []
         for user_id in user_ids:
@@ -194,7 +196,7 @@ class Accounts:
         if missing:
             loaded = await self._load(missing)
             for user_id, account in loaded.items():
-                self._seen.put(user_id, account, now + SEEN_SECONDS)
+                self._seen.put(user_id, account, now + SEEN_SECONDS, since)
             found.update(loaded)
         return found
 

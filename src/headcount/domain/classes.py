@@ -16,27 +16,20 @@ from headcount.domain import access, errors
 from headcount.domain.access import ClassFacts, Need
 from headcount.domain.accounts import Accounts
 from headcount.domain.events import AudienceJoined, ClassChanged, EventSink
+from headcount.domain.known_classes import ROSTER_ORDER, KnownClasses
 from headcount.domain.management_inputs import ClassChangesInput
 from headcount.domain.schools import in_schools_of
 from headcount.domain.views import ClassDetail, ClassView, StudentView, UserView
 from headcount.security import Principal
 from headcount.store.database import Database
-from headcount.store.tables import AttendanceSession, Class, Enrollment, User
+from headcount.store.tables import AttendanceSession, Class, Enrollment, Org, User
 
-ROSTER_ORDER = (Enrollment.enrolled_at, Enrollment.student_id)
-# A class and its roster's ids in one round trip (one row with no student for an empty class);
-# built once, so SQLAlchemy finds its compiled form without rebuilding the statement.
-_DETAIL = (
-    select(
-        Class.class_name,
-        Class.teacher_id,
-        Class.archived_at,
-        Enrollment.student_id,
-        in_schools_of(Class.school_id, bindparam("who")).label("in_callers_schools"),
-    )
-    .outerjoin(Enrollment, Enrollment.class_id == Class.id)
-    .where(Class.id == bindparam("class_id"))
-    .order_by(*ROSTER_ORDER)
+# Whether a school is one of a caller's, for a class not of the caller's own school (a
+# district administrator's schools, or a class that moved away from the caller's school).
+_IN_SCHOOLS = select(
+    in_schools_of(
+        bindparam("school_id", type_=Org.id.type), bindparam("who", type_=User.id.type)
+    ).label("found")
 )
 _RUNNING = select(AttendanceSession.id).where(
     AttendanceSession.class_id == bindparam("class_id"), AttendanceSession.ended_at.is_(None)
@@ -53,11 +46,17 @@ def _entry(view: UserView, with_email: bool) -> StudentView:
 
 class Classes:
     def __init__(
-        self, db: Database, events: EventSink, accounts: Accounts, classes_per_teacher: int
+        self,
+        db: Database,
+        events: EventSink,
+        accounts: Accounts,
+        known: KnownClasses,
+        classes_per_teacher: int,
     ) -> None:
         self.db = db
         self.events = events
         self.accounts = accounts
+        self.known = known
         self.classes_per_teacher = classes_per_teacher
 
     async def create(self, teacher: Principal, class_name: str) -> ClassView:
@@ -93,29 +92,38 @@ class Classes:
         )
 
     async def detail(self, who: Principal, raw_class_id: str) -> ClassDetail:
+        """The class and its roster, as this process remembers them; whether `who` may read
+        it is decided afresh for each call."""
         class_id = access.class_id_from_path(raw_class_id)
-        rows = await self.db.fetch(_DETAIL, class_id=class_id, who=who.user_id)
-        if not rows:
+        known = await self.known.get(class_id)
+        if known is None:
             raise errors.class_not_found()
-        first = rows[0]
-        student_ids = [row["student_id"] for row in rows if row["student_id"] is not None]
         facts = ClassFacts(
-            first["teacher_id"],
-            enrolled=who.user_id in student_ids,
-            in_callers_schools=bool(first["in_callers_schools"]),
+            known.teacher_id,
+            enrolled=who.user_id in known.student_ids,
+            in_callers_schools=await self._in_schools(who, known.school_id),
         )
         access.check(who, facts, Need.MEMBER)
-        views = await self.accounts.views(student_ids)
+        views = await self.accounts.views(known.student_ids)
         return ClassDetail(
             id=str(class_id),
-            className=first["class_name"],
-            teacherId=str(first["teacher_id"]),
+            className=known.class_name,
+            teacherId=str(known.teacher_id),
             students=[
                 _entry(views[s], who.role != "student" or s == who.user_id)
-                for s in student_ids
+                for s in known.student_ids
                 if s in views
             ],
         )
+
+    async def _in_schools(self, who: Principal, school_id: uuid.UUID) -> bool:
+        """Whether a school is one of `who`'s: their own (as their account is remembered, and
+        forgotten when it changes) needs no query; any other is asked of the database."""
+        account = await self.accounts.find(who.user_id)
+        if account is not None and account.school_id == school_id:
+            return True
+        rows = await self.db.fetch(_IN_SCHOOLS, school_id=school_id, who=who.user_id)
+        return bool(rows[0]["found"])
 
     async def view(self, class_id: uuid.UUID) -> ClassView:
         """The class as `POST /class` answers it: its name, teacher and roster's ids."""

@@ -12,7 +12,7 @@ from sqlalchemy import Row, Select, func, select
 from headcount import clock
 from headcount.domain import access, errors
 from headcount.domain.access import Need
-from headcount.domain.classes import ROSTER_ORDER
+from headcount.domain.known_classes import ROSTER_ORDER
 from headcount.domain.marking import AMEND
 from headcount.domain.views import (
     AttendanceMatrix,

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from headcount import clock, metrics
 from headcount.domain import access, checkin, errors
 from headcount.domain.access import Need
-from headcount.domain.classes import ROSTER_ORDER
 from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
 from headcount.domain.excusals import excuse_at_start
 from headcount.domain.inputs import StartInput
+from headcount.domain.known_classes import ROSTER_ORDER
 from headcount.domain.live import (
     LiveSession,
     active_sessions,
