@@ -226,3 +226,27 @@ async def test_linking_and_unlinking_reach_an_open_socket(api: Api) -> None:
         ok(await api.request("DELETE", path, bearer(admin)))
         await marking.request("ATTENDANCE_MARKED", {**data, "status": "excused"})
         assert await _heard_before(listening, marking, class_id, sentinel) == []
+
+
+async def test_a_childs_enrolment_reaches_an_open_socket(api: Api) -> None:
+    admin = await api.admin()
+    guardian = await api.account(admin, "guardian")
+    teacher = await api.teacher()
+    class_id = await api.create_class(teacher, "Enrolled later")
+    child = await api.student()
+    await link(api, admin, guardian, child)
+    await api.start(teacher, class_id)
+    data = {"classId": class_id, "studentId": child.id, "status": "present"}
+    async with await api.ws(guardian) as listening, await api.ws(teacher) as marking:
+        # The child joins a class after the guardian connected: its marks reach them.
+        await api.enroll(teacher, class_id, child)
+        for _ in range(50):
+            await marking.request("ATTENDANCE_MARKED", data)
+            try:
+                heard = await listening.receive(wait=0.2)
+            except TimeoutError:
+                continue
+            assert heard == {"event": "ATTENDANCE_MARKED", "data": data}
+            break
+        else:
+            raise AssertionError("the newly enrolled child's marks never reached the guardian")

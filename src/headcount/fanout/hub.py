@@ -93,6 +93,8 @@ class Hub:
         self._audience: dict[str, dict[uuid.UUID, None]] = {}
         self._rooms: dict[str, dict[Room, None]] = {}
         self._ordered: dict[str, Ordered] = {}
+        # Connected guardians by child: a child's enrolment changes what they hear too.
+        self._guardians: dict[uuid.UUID, set[uuid.UUID]] = {}
         # Told of every event applied here, local or from another process: what each
         # process remembers of accounts and classes is dropped by these.
         self.watchers: list[Callable[[Event], None]] = []
@@ -131,7 +133,7 @@ class Hub:
             self.detach(peer)
             return False
         if peer in user.peers:
-            user.viewer = hearing.viewer
+            self._see_as(uid, user, hearing.viewer)
             for class_id in hearing.class_ids:
                 self._join(user, uid, str(class_id))
         return True
@@ -145,6 +147,7 @@ class Hub:
         if not user.peers:
             for class_id in tuple(user.class_ids):
                 self._leave(user, uid, class_id)
+            self._see_as(uid, user, Viewer.of(peer.principal))
             del self._users[uid]
 
     def add_room(self, room: Room, class_id: str) -> None:
@@ -172,8 +175,10 @@ class Hub:
             if user is not None:
                 user.changes += 1
                 self._join(user, event.user_id, str(event.class_id))
+            self._reload_guardians_of(event.user_id)
         elif isinstance(event, AudienceLeft):
             self._forget(event.user_id, str(event.class_id))
+            self._reload_guardians_of(event.user_id)
         elif isinstance(event, WardsChanged):
             self._unlink(event)
             self._reload_later(event.user_id)
@@ -218,8 +223,24 @@ class Hub:
         user = self._users.get(event.user_id)
         if user is not None and event.unlinked is not None:
             viewer = user.viewer
-            user.viewer = Viewer(viewer.user_id, viewer.role, viewer.wards - {event.unlinked})
+            wards = viewer.wards - {event.unlinked}
+            self._see_as(event.user_id, user, Viewer(viewer.user_id, viewer.role, wards))
             self._changed(user)
+
+    def _see_as(self, uid: uuid.UUID, user: _User, viewer: Viewer) -> None:
+        """Give `user` a new viewer, keeping the guardians-by-child index in step."""
+        for child in user.viewer.wards - viewer.wards:
+            guardians = self._guardians.get(child, set())
+            guardians.discard(uid)
+            if not guardians:
+                self._guardians.pop(child, None)
+        for child in viewer.wards - user.viewer.wards:
+            self._guardians.setdefault(child, set()).add(uid)
+        user.viewer = viewer
+
+    def _reload_guardians_of(self, child: uuid.UUID) -> None:
+        for guardian in tuple(self._guardians.get(child, ())):
+            self._reload_later(guardian)
 
     def _reload_later(self, uid: uuid.UUID) -> None:
         user = self._users.get(uid)
@@ -242,7 +263,7 @@ class Hub:
             wanted = {str(class_id) for class_id in hearing.class_ids}
             for class_id in user.class_ids - wanted:
                 self._leave(user, uid, class_id)
-            user.viewer = hearing.viewer
+            self._see_as(uid, user, hearing.viewer)
             for class_id in wanted - user.class_ids:
                 self._join(user, uid, class_id)
             self._changed(user)
