@@ -14,6 +14,7 @@ import { classPage } from './teacher/class-page.js';
 import { home } from './teacher/home.js';
 import { projector } from './teacher/projector.js';
 import { rollCall, ROSTER_KEY } from './teacher/roll-call.js';
+import { sessionPage } from './teacher/session-page.js';
 
 const main = document.getElementById('main');
 const AFTER_LOGIN = 'headcount.after-login';
@@ -28,6 +29,7 @@ const CLASS_ROUTES = [
   [/^#\/class\/([\w-]+)$/, classPage],
   [/^#\/class\/([\w-]+)\/roll$/, rollCall],
   [/^#\/class\/([\w-]+)\/projector$/, projector],
+  [/^#\/class\/([\w-]+)\/roll-calls\/([\w-]+)$/, sessionPage],
   [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
 ];
 const ROUTES = {

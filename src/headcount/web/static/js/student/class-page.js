@@ -115,6 +115,14 @@ export async function classPage(root, scope, classId) {
       history.load();
     }),
   );
+  scope.onLeave(
+    live.on('ATTENDANCE_AMENDED', (d) => {
+      if (!ours(d) || d.studentId !== user.id) return;
+      if (!running) status = d.status; // a correction of the roll call that finished
+      render();
+      history.load();
+    }),
+  );
   scope.onLeave(live.on('status', () => running === undefined && render()));
 
   form.addEventListener('submit', (event) => {

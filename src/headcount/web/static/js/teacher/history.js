@@ -35,8 +35,12 @@ export function historySection(classId, detail) {
       sessions.replaceChildren(
         ...(rows.length
           ? [
-              h('p', { class: 'table-note' }, 'Newest first.'),
-              tableRegion('Roll calls', sessionsTable(rows)),
+              h(
+                'p',
+                { class: 'table-note' },
+                'Newest first. Open a finished roll call to see its history or correct it.',
+              ),
+              tableRegion('Roll calls', sessionsTable(classId, rows)),
             ]
           : [h('p', { class: 'empty' }, 'No roll calls yet.')]),
       );
@@ -74,7 +78,7 @@ export function historySection(classId, detail) {
   );
 }
 
-function sessionsTable(rows) {
+function sessionsTable(classId, rows) {
   const cols = ['present', 'absent', 'late', 'excused', 'total'];
   return h(
     'table',
@@ -98,7 +102,14 @@ function sessionsTable(rows) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, when(r.startedAt)),
+          h(
+            'th',
+            { scope: 'row' },
+            // A finished roll call opens to be read and corrected.
+            r.endedAt
+              ? h('a', { href: `#/class/${classId}/roll-calls/${r.sessionId}` }, when(r.startedAt))
+              : when(r.startedAt),
+          ),
           h('td', {}, r.endedAt ? when(r.endedAt) : 'running'),
           cols.map((c) => h('td', { class: 'num' }, String(r[c]))),
         ),

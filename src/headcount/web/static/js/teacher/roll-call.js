@@ -6,6 +6,7 @@ import { confirmDialog } from '../dialog.js';
 import { back, h, heading, notify, plural, setText, showError } from '../dom.js';
 import { isConnectionLost } from '../live.js';
 import { codePanel } from './code-panel.js';
+import { lateMarksOffer } from './correct.js';
 import { countsView, rosterView, unsentView } from './roster.js';
 
 export const ROSTER_KEY = 'headcount.roster.';
@@ -58,6 +59,10 @@ export async function rollCall(root, scope, classId) {
     render();
   });
   const summary = h('section', { class: 'card summary', hidden: true, tabindex: -1 });
+  // The roll call this page followed, or else the newest finished one: marks that came back too
+  // late belong to the roll call that was running when they were made.
+  const sessionOf = async () => sessionId ?? (await api.sessions(classId))[0].sessionId;
+  const late = lateMarksOffer(classId, nameOf, sessionOf);
   const rest = h('button', { type: 'button', class: 'secondary' }, 'Mark the rest present…');
   const finishButton = h('button', { type: 'button', class: 'danger' }, 'Finish roll call…');
   const hint = h('p', { class: 'muted' });
@@ -86,6 +91,7 @@ export async function rollCall(root, scope, classId) {
         'div',
         { class: 'rollcall-main' },
         summary,
+        late.element,
         counts.element,
         notice,
         unsent.element,
@@ -203,7 +209,18 @@ export async function rollCall(root, scope, classId) {
     summary.replaceChildren(
       h('h2', {}, 'Roll call finished'),
       h('p', {}, words),
-      h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
+      h(
+        'p',
+        { class: 'actions' },
+        sessionId
+          ? h(
+              'a',
+              { class: 'button secondary', href: `#/class/${classId}/roll-calls/${sessionId}` },
+              'Correct a status',
+            )
+          : null,
+        h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
+      ),
     );
     render();
     summary.focus();
@@ -267,6 +284,14 @@ export async function rollCall(root, scope, classId) {
     }),
   );
   scope.onLeave(live.on('DONE', (d) => ours(d) && !finished && showFinished(d)));
+  scope.onLeave(live.on('discarded', (d) => ours(d) && late.offer(d.marks)));
+  scope.onLeave(
+    live.on('ATTENDANCE_AMENDED', (d) => {
+      if (!ours(d) || d.sessionId !== sessionId) return;
+      server[d.studentId] = d.status;
+      render();
+    }),
+  );
   render();
   sync();
 }
