@@ -3,6 +3,8 @@
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
 import { api, onUnauthorized, token } from './api.js';
+import { childClass } from './guardian/child-class.js';
+import { home as guardianHome } from './guardian/home.js';
 import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
 import { setupView } from './setup.js';
@@ -44,6 +46,10 @@ const ROUTES = {
     [/^#\/$/, studentHome],
     [/^#\/class\/([\w-]+)$/, studentClassPage],
     [/^#\/check-in\/([\w-]+)\/(\w+)$/, studentCheckInLink],
+  ],
+  guardian: [
+    [/^#\/$/, guardianHome],
+    [/^#\/child\/([\w-]+)\/class\/([\w-]+)$/, childClass],
   ],
 };
 const PUBLIC = { '#/login': loginView, '#/signup': signupView, '#/setup': setupView };
@@ -93,7 +99,8 @@ function show(view, params) {
 }
 
 function notFound(root) {
-  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to my classes')));
+  const home = user?.role === 'guardian' ? 'Back to my children' : 'Back to my classes';
+  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, home)));
 }
 
 // ---- accounts ---------------------------------------------------------------------------------

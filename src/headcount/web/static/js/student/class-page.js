@@ -45,7 +45,7 @@ export async function classPage(root, scope, classId) {
     h('button', { type: 'submit' }, 'Check in'),
   );
   const note = h('p', { class: 'muted', role: 'status' });
-  const history = historyView(classId);
+  const history = historyView(() => api.myHistory(classId));
   root.append(
     h(
       'section',

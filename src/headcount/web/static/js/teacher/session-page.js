@@ -42,7 +42,8 @@ export async function sessionPage(root, scope, classId, sessionId) {
     );
     return;
   }
-  title.textContent = `${detail.className}: roll call of ${when(matrix.sessions[column].startedAt)}`;
+  const started = when(matrix.sessions[column].startedAt);
+  title.textContent = `${detail.className}: roll call of ${started}`;
   document.title = `${title.textContent} · Headcount`;
 
   const students = matrix.students
