@@ -3,6 +3,7 @@ reason, the audit trail, live updates, and marks that came back too late applied
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def stored(page: Any, student: Account) -> Any:
 
 @SIZES
 async def test_a_teacher_corrects_a_finished_roll_call_with_a_reason(
-    web: Browsing, api: Api, viewport: dict[str, int]
+    web: Browsing, api: Api, viewport: dict[str, int], shots: Path
 ) -> None:
     teacher, class_id, (ada, bob) = await api.classroom(2)
     session_id = await finished_roll_call(api, teacher, class_id, ada)
@@ -61,6 +62,7 @@ async def test_a_teacher_corrects_a_finished_roll_call_with_a_reason(
     await expect(dialog).to_contain_text(f"{bob.name} is Absent in this roll call.")
     await expect(dialog.get_by_role("radio", name="Absent")).to_be_checked()
     await assert_accessible(page, "teacher: the correction dialog")
+    await page.screenshot(path=shots / f"correction-dialog-{viewport['width']}.png", full_page=True)
     await dialog.get_by_role("radio", name="Late").check()
     # The reason is required: the browser keeps the dialog open without one.
     await dialog.get_by_role("button", name="Save the change").click()
@@ -75,6 +77,7 @@ async def test_a_teacher_corrects_a_finished_roll_call_with_a_reason(
     await expect(amend).to_contain_text(f"{teacher.name} (you)")
     await assert_fits(page)
     await assert_accessible(page, "teacher: a corrected roll call")
+    await page.screenshot(path=shots / f"corrected-{viewport['width']}.png", full_page=True)
     (stored_event,) = [
         e for e in await events(api, teacher, class_id, session_id) if e.get("reason")
     ]
@@ -106,7 +109,7 @@ async def test_a_correction_made_elsewhere_shows_live(web: Browsing, api: Api) -
 
 @SIZES
 async def test_marks_that_came_back_too_late_are_applied_as_corrections(
-    web: Browsing, api: Api, viewport: dict[str, int]
+    web: Browsing, api: Api, viewport: dict[str, int], shots: Path
 ) -> None:
     teacher, class_id, (ada, bob) = await api.classroom(2)
     await api.start(teacher, class_id)
@@ -126,7 +129,9 @@ async def test_marks_that_came_back_too_late_are_applied_as_corrections(
     await expect(offer).to_contain_text(f"{ada.name}: Present")
     await expect(offer).to_contain_text(f"{bob.name}: Late")
     await expect(count(page, "absent")).to_have_text("2")
+    await expect(page.locator("#alerts .toast")).to_have_count(0)  # the card says it, once
     await assert_accessible(page, "teacher: marks offered as corrections")
+    await page.screenshot(path=shots / f"late-marks-{viewport['width']}.png", full_page=True)
     await offer.get_by_role("button", name="Apply them as corrections…").click()
     dialog = page.get_by_role("dialog", name="Apply the marks as corrections?")
     await expect(dialog).to_contain_text("2 marks will change the stored statuses.")
@@ -139,6 +144,9 @@ async def test_marks_that_came_back_too_late_are_applied_as_corrections(
     await expect(count(page, "late")).to_have_text("1")
     await expect(count(page, "absent")).to_have_text("0")
     await expect(row(page, bob).locator(".status")).to_have_text("Late")
+    await expect(page.locator(".summary .corrected")).to_have_text(
+        "Corrected since: Present 1, absent 0, late 1, excused 0: 2 students."
+    )
 
     sessions = await api.request("GET", f"/class/{class_id}/sessions", f"Bearer {teacher.token}")
     session_id = sessions.json()["data"][0]["sessionId"]

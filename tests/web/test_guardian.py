@@ -3,6 +3,8 @@ live (only their own child's), and each class's past roll calls."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.client import Account, Api
@@ -30,7 +32,7 @@ async def mark(api: Api, teacher: Account, class_id: str, student: Account, stat
 
 @SIZES
 async def test_a_guardian_follows_their_child_live_and_reads_the_history(
-    web: Browsing, api: Api, viewport: dict[str, int]
+    web: Browsing, api: Api, viewport: dict[str, int], shots: Path
 ) -> None:
     teacher, class_id, (ada, bob) = await api.classroom(2)
     await api.start(teacher, class_id)
@@ -54,6 +56,7 @@ async def test_a_guardian_follows_their_child_live_and_reads_the_history(
     await expect(line.locator(".child-status")).to_contain_text("Today: Late (marked at ")
     await expect(page.get_by_text(bob.name)).to_have_count(0)
     await assert_accessible(page, "guardian: a live mark")
+    await page.screenshot(path=shots / f"guardian-children-{viewport['width']}.png", full_page=True)
 
     await line.get_by_role("link", name="Physics 101").click()
     await expect(heading(page)).to_have_text(f"{ada.name}: Physics 101")
@@ -61,6 +64,7 @@ async def test_a_guardian_follows_their_child_live_and_reads_the_history(
     await expect(page.locator("table tbody td")).to_have_text("Present")
     await assert_fits(page)
     await assert_accessible(page, "guardian: a class's past roll calls")
+    await page.screenshot(path=shots / f"guardian-history-{viewport['width']}.png", full_page=True)
     await page.get_by_role("link", name="My children").click()
     await expect(heading(page)).to_have_text("My children")
 

@@ -188,13 +188,15 @@ async function begin(jwt, navigate = true) {
   live.on('status', showConnection);
   live.on('error', (message) => notify(message, { error: true }));
   live.on('unauthorized', (message) => logout(message));
-  live.on('discarded', ({ count }) =>
+  live.on('discarded', ({ classId, count }) => {
+    // The class's roll call page lists them itself, and offers them as corrections.
+    if (location.hash === `#/class/${classId}/roll`) return;
     notify(
       `The roll call was finished (perhaps on another device) before ${plural(count, 'mark')} ` +
         'from this one could be sent, so they were not saved.',
       { error: true },
-    ),
-  );
+    );
+  });
   document.getElementById('who').textContent = `${user.name} (${user.role})`;
   document.getElementById('account').hidden = false;
   showConnection(live.status);

@@ -83,16 +83,12 @@ export function lateMarksOffer(classId, nameOf, sessionOf) {
   });
   const apply = h('button', { type: 'button' }, 'Apply them as corrections…');
   const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Leave them unsaved');
+  const words = h('p', {});
   const element = h(
     'section',
     { class: 'card late-offer', 'aria-labelledby': 'late-title', hidden: true },
     h('h2', { id: 'late-title' }, 'Marks not saved'),
-    h(
-      'p',
-      {},
-      'The roll call was finished on another device before these marks from this one reached ' +
-        'the server. You can apply them to the finished roll call as corrections.',
-    ),
+    words,
     list,
     h('div', { class: 'actions' }, dismiss, apply),
     dialog.element,
@@ -100,6 +96,10 @@ export function lateMarksOffer(classId, nameOf, sessionOf) {
 
   function show() {
     element.hidden = marks.length === 0;
+    words.textContent =
+      `The roll call was finished (perhaps on another device) before ` +
+      `${plural(marks.length, 'mark')} from this one could be sent, so they were not saved. ` +
+      'You can apply them to the finished roll call as corrections.';
     list.replaceChildren(
       ...marks.map((m) => h('li', {}, `${nameOf(m.studentId)}: ${statusLabel(m.status)}`)),
     );

@@ -59,6 +59,7 @@ export async function rollCall(root, scope, classId) {
     render();
   });
   const summary = h('section', { class: 'card summary', hidden: true, tabindex: -1 });
+  const corrected = h('p', { class: 'corrected', hidden: true }); // after a correction
   // The roll call this page followed, or else the newest finished one: marks that came back too
   // late belong to the roll call that was running when they were made.
   const sessionOf = async () => sessionId ?? (await api.sessions(classId))[0].sessionId;
@@ -194,10 +195,14 @@ export async function rollCall(root, scope, classId) {
     code.close('The roll call has finished.');
     render();
     await loadStored();
+    summarise(`The roll call was finished on another device and saved. ${tally(stored())}`);
+  }
+
+  /** What the roster shows as stored, counted. */
+  function stored() {
     const by = { present: 0, absent: 0, late: 0, excused: 0 };
     for (const id of roster.ids()) if (server[id]) by[server[id]] += 1;
-    const total = by.present + by.absent + by.late + by.excused;
-    summarise(`The roll call was finished on another device and saved. ${tally({ ...by, total })}`);
+    return { ...by, total: by.present + by.absent + by.late + by.excused };
   }
 
   const tally = (c) =>
@@ -209,6 +214,7 @@ export async function rollCall(root, scope, classId) {
     summary.replaceChildren(
       h('h2', {}, 'Roll call finished'),
       h('p', {}, words),
+      corrected,
       h(
         'p',
         { class: 'actions' },
@@ -289,6 +295,8 @@ export async function rollCall(root, scope, classId) {
     live.on('ATTENDANCE_AMENDED', (d) => {
       if (!ours(d) || d.sessionId !== sessionId) return;
       server[d.studentId] = d.status;
+      corrected.hidden = false;
+      corrected.textContent = `Corrected since: ${tally(stored())}`;
       render();
     }),
   );
