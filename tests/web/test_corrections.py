@@ -85,7 +85,9 @@ async def test_a_teacher_corrects_a_finished_roll_call_with_a_reason(
     assert stored_event["status"] == "late"
 
 
-async def test_a_correction_made_elsewhere_shows_live(web: Browsing, api: Api) -> None:
+async def test_a_correction_made_elsewhere_shows_live_on_every_page_of_the_class(
+    web: Browsing, api: Api
+) -> None:
     teacher, class_id, (ada, bob) = await api.classroom(2)
     session_id = await finished_roll_call(api, teacher, class_id, ada)
     page = await web.logged_in(teacher, PHONE)
@@ -95,6 +97,10 @@ async def test_a_correction_made_elsewhere_shows_live(web: Browsing, api: Api) -
     await student.goto(f"/#/class/{class_id}")
     past = student.locator("table tbody td")
     await expect(past).to_have_text("Absent")
+    overview = await web.logged_in(teacher)
+    await overview.goto(f"/#/class/{class_id}")
+    matrix = overview.get_by_role("region", name="Attendance by student").locator("tbody tr")
+    await expect(matrix.filter(has_text=bob.name).locator("td.st")).to_have_text("Absent")
 
     # Another device of the teacher's corrects Bob.
     path = f"/class/{class_id}/sessions/{session_id}/attendance/{bob.id}"
@@ -105,6 +111,9 @@ async def test_a_correction_made_elsewhere_shows_live(web: Browsing, api: Api) -
     await expect(stored(page, bob)).to_have_text("Excused")
     await expect(page.locator(".trail-amend")).to_contain_text("Reason: Doctor's note")
     await expect(past).to_have_text("Excused")
+    await expect(matrix.filter(has_text=bob.name).locator("td.st")).to_have_text("Excused")
+    roll_calls = overview.get_by_role("region", name="Roll calls")
+    await expect(roll_calls.locator("tbody td.num").nth(1)).to_have_text("0")  # absent
 
 
 @SIZES

@@ -1,4 +1,5 @@
 // A class's history: its roll calls, the attendance matrix of the finished ones, and the CSV.
+// `load()` reads it again (after a correction, say).
 
 import { api } from '../api.js';
 import { h, showError, statusLabel, when } from '../dom.js';
@@ -29,9 +30,9 @@ export function historySection(classId, detail) {
     }
   });
 
-  api
-    .sessions(classId)
-    .then((rows) => {
+  async function loadSessions() {
+    try {
+      const rows = await api.sessions(classId);
       sessions.replaceChildren(
         ...(rows.length
           ? [
@@ -44,12 +45,16 @@ export function historySection(classId, detail) {
             ]
           : [h('p', { class: 'empty' }, 'No roll calls yet.')]),
       );
-    })
-    .catch(showError)
-    .finally(() => sessions.removeAttribute('aria-busy'));
-  api
-    .matrix(classId)
-    .then((data) => {
+    } catch (error) {
+      showError(error);
+    } finally {
+      sessions.removeAttribute('aria-busy');
+    }
+  }
+
+  async function loadMatrix() {
+    try {
+      const data = await api.matrix(classId);
       matrix.replaceChildren(
         ...(data.sessions.length
           ? [
@@ -63,11 +68,17 @@ export function historySection(classId, detail) {
             ]
           : [h('p', { class: 'empty' }, 'Nothing yet: this covers finished roll calls.')]),
       );
-    })
-    .catch(showError)
-    .finally(() => matrix.removeAttribute('aria-busy'));
+    } catch (error) {
+      showError(error);
+    } finally {
+      matrix.removeAttribute('aria-busy');
+    }
+  }
 
-  return h(
+  const load = () => Promise.all([loadSessions(), loadMatrix()]);
+  load();
+
+  const element = h(
     'section',
     { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
@@ -76,6 +87,7 @@ export function historySection(classId, detail) {
     h('div', { class: 'row-between' }, h('h3', {}, 'Attendance by student'), download),
     matrix,
   );
+  return { element, load };
 }
 
 function sessionsTable(classId, rows) {
