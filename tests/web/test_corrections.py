@@ -67,6 +67,9 @@ async def test_a_teacher_corrects_a_finished_roll_call_with_a_reason(
     # The reason is required: the browser keeps the dialog open without one.
     await dialog.get_by_role("button", name="Save the change").click()
     await expect(dialog).to_be_visible()
+    await dialog.get_by_label("Reason").fill("   ")  # spaces are no reason either
+    await dialog.get_by_role("button", name="Save the change").click()
+    await expect(dialog).to_be_visible()
     await dialog.get_by_label("Reason").fill("Came at 9:10 with a note")
     await dialog.get_by_role("button", name="Save the change").click()
     await expect(dialog).to_be_hidden()
@@ -165,3 +168,18 @@ async def test_marks_that_came_back_too_late_are_applied_as_corrections(
         (bob.id, "late"),
     }
     assert {e["reason"] for e in amended} == {"Marked offline during class"}
+
+
+async def test_a_roll_call_still_running_cannot_be_corrected(web: Browsing, api: Api) -> None:
+    teacher, class_id, _ = await api.classroom(1)
+    session_id = (await api.start(teacher, class_id))["sessionId"]
+    page = await web.logged_in(teacher, PHONE)
+    await page.goto(f"/#/class/{class_id}/roll-calls/{session_id}")
+    await expect(heading(page)).to_have_text("Roll call not available")
+    await expect(page.locator("main")).to_contain_text("only a finished roll call can be corrected")
+    await expect(page.get_by_role("button", name="Change…")).to_have_count(0)
+    await assert_accessible(page, "teacher: a running roll call's corrections page")
+    await page.goto(f"/#/class/{class_id}")
+    running = page.get_by_role("region", name="Roll calls").locator("tbody tr")
+    await expect(running).to_contain_text("running")
+    await expect(running.get_by_role("link")).to_have_count(0)

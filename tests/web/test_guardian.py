@@ -69,12 +69,17 @@ async def test_a_guardian_follows_their_child_live_and_reads_the_history(
     await expect(heading(page)).to_have_text("My children")
 
 
-async def test_a_guardian_without_children_is_told_so(web: Browsing, api: Api) -> None:
+async def test_a_guardian_without_children_is_told_so_and_sees_no_other_page(
+    web: Browsing, api: Api
+) -> None:
     admin = await api.admin()
     guardian = await api.account(admin, "guardian")
     page = await web.logged_in(guardian, PHONE, home="My children")
     await expect(page.locator("main")).to_contain_text("No child is linked to your account yet")
     await assert_accessible(page, "guardian: no children")
+    await page.goto(f"/#/child/{guardian.id}/class/{guardian.id}")  # not a child of theirs
+    await expect(heading(page)).to_have_text("Class not available")
+    await assert_accessible(page, "guardian: a class not theirs")
     await page.goto("/#/class/nope")
     await expect(heading(page)).to_have_text("Page not found")
     await expect(page.get_by_role("link", name="Back to my children")).to_be_visible()

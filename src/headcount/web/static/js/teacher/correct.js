@@ -7,7 +7,14 @@ import { formDialog } from '../dialog.js';
 import { field, h, notify, plural, STATUSES, statusLabel } from '../dom.js';
 
 function reasonInput() {
-  return h('input', { name: 'reason', required: true, maxlength: 500, autocomplete: 'off' });
+  // Something besides spaces, as the server requires (a readable line).
+  return h('input', {
+    name: 'reason',
+    required: true,
+    maxlength: 500,
+    pattern: '.*\\S.*',
+    autocomplete: 'off',
+  });
 }
 
 const REASON_HINT = 'Kept in the roll call’s history, e.g. "Arrived with a note at 9:10".';
