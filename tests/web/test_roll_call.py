@@ -171,10 +171,12 @@ async def test_marks_queued_while_another_device_finishes_are_said_plainly(
         await socket.request("DONE", {"classId": class_id})
 
     await page.context.set_offline(False)
-    await expect(page.locator("#alerts")).to_contain_text(
+    # Said once, on the page, beside the offer to apply them as corrections (test_corrections).
+    await expect(page.locator(".late-offer")).to_contain_text(
         "The roll call was finished (perhaps on another device) before 2 marks from this one "
         "could be sent, so they were not saved."
     )
+    await expect(page.locator("#alerts .toast")).to_have_count(0)
     await expect(page.locator(".unsent")).to_be_hidden()
     assert await outbox(page) == []
     # What the other device stored is shown: DONE counted both students absent.

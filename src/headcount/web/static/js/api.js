@@ -96,8 +96,19 @@ export const api = {
     });
     return response.blob();
   },
+  events: (classId, sessionId) => get(`/class/${id(classId)}/sessions/${id(sessionId)}/events`),
+  amend: (classId, sessionId, studentId, status, reason) =>
+    patch(`/class/${id(classId)}/sessions/${id(sessionId)}/attendance/${id(studentId)}`, {
+      status,
+      reason,
+    }),
   myHistory: (classId) => get(`/class/${id(classId)}/my-history`),
   myAttendance: (classId) => get(`/class/${id(classId)}/my-attendance`),
+
+  children: () => get('/guardian/children'),
+  childAttendance: (studentId) => get(`/guardian/children/${id(studentId)}/attendance`),
+  childHistory: (studentId, classId) =>
+    get(`/guardian/children/${id(studentId)}/classes/${id(classId)}/history`),
 
   schools: () => get('/admin/schools'),
   accounts: ({ q, role, active, limit, offset } = {}) =>

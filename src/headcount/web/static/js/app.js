@@ -3,6 +3,8 @@
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
 import { api, onUnauthorized, token } from './api.js';
+import { childClass } from './guardian/child-class.js';
+import { home as guardianHome } from './guardian/home.js';
 import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
 import { setupView } from './setup.js';
@@ -14,6 +16,7 @@ import { classPage } from './teacher/class-page.js';
 import { home } from './teacher/home.js';
 import { projector } from './teacher/projector.js';
 import { rollCall, ROSTER_KEY } from './teacher/roll-call.js';
+import { sessionPage } from './teacher/session-page.js';
 
 const main = document.getElementById('main');
 const AFTER_LOGIN = 'headcount.after-login';
@@ -28,6 +31,7 @@ const CLASS_ROUTES = [
   [/^#\/class\/([\w-]+)$/, classPage],
   [/^#\/class\/([\w-]+)\/roll$/, rollCall],
   [/^#\/class\/([\w-]+)\/projector$/, projector],
+  [/^#\/class\/([\w-]+)\/roll-calls\/([\w-]+)$/, sessionPage],
   [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
 ];
 const ROUTES = {
@@ -42,6 +46,10 @@ const ROUTES = {
     [/^#\/$/, studentHome],
     [/^#\/class\/([\w-]+)$/, studentClassPage],
     [/^#\/check-in\/([\w-]+)\/(\w+)$/, studentCheckInLink],
+  ],
+  guardian: [
+    [/^#\/$/, guardianHome],
+    [/^#\/child\/([\w-]+)\/class\/([\w-]+)$/, childClass],
   ],
 };
 const PUBLIC = { '#/login': loginView, '#/signup': signupView, '#/setup': setupView };
@@ -91,7 +99,8 @@ function show(view, params) {
 }
 
 function notFound(root) {
-  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to my classes')));
+  const home = user?.role === 'guardian' ? 'Back to my children' : 'Back to my classes';
+  root.append(heading('Page not found'), h('p', {}, h('a', { href: '#/' }, home)));
 }
 
 // ---- accounts ---------------------------------------------------------------------------------
@@ -179,13 +188,15 @@ async function begin(jwt, navigate = true) {
   live.on('status', showConnection);
   live.on('error', (message) => notify(message, { error: true }));
   live.on('unauthorized', (message) => logout(message));
-  live.on('discarded', ({ count }) =>
+  live.on('discarded', ({ classId, count }) => {
+    // The class's roll call page lists them itself, and offers them as corrections.
+    if (location.hash === `#/class/${classId}/roll`) return;
     notify(
       `The roll call was finished (perhaps on another device) before ${plural(count, 'mark')} ` +
         'from this one could be sent, so they were not saved.',
       { error: true },
-    ),
-  );
+    );
+  });
   document.getElementById('who').textContent = `${user.name} (${user.role})`;
   document.getElementById('account').hidden = false;
   showConnection(live.status);

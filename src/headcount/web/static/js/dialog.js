@@ -1,6 +1,6 @@
-// A question in a modal <dialog>: the "yes" button confirms; Escape or the "no" button cancels.
+// Modal <dialog>s: a question ("yes" confirms; Escape or "no" cancels) and a small form.
 
-import { h } from './dom.js';
+import { busy, h } from './dom.js';
 
 let dialogs = 0;
 
@@ -26,6 +26,44 @@ export function confirmDialog({ title, yes, no, danger = false, confirm }) {
   element.append(h('div', { class: 'actions' }, noButton, yesButton));
   return {
     element,
+    ask(words) {
+      text.textContent = words;
+      element.showModal();
+    },
+  };
+}
+
+/** A dialog holding a form: `submit()` runs with its controls disabled, and the dialog closes
+ * once it succeeds; a failure is shown and the dialog stays open to try again. */
+export function formDialog({ title, yes, no = 'Cancel', body, submit }) {
+  dialogs += 1;
+  const titleId = `dialog-${dialogs}-title`;
+  const text = h('p', { id: `dialog-${dialogs}-text` });
+  const noButton = h('button', { type: 'button', class: 'secondary' }, no);
+  const form = h(
+    'form',
+    {},
+    h('h2', { id: titleId }, title),
+    text,
+    ...body,
+    h('div', { class: 'actions' }, noButton, h('button', { type: 'submit' }, yes)),
+  );
+  const element = h(
+    'dialog',
+    { 'aria-labelledby': titleId, 'aria-describedby': text.id },
+    form,
+  );
+  noButton.addEventListener('click', () => element.close());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(form, async () => {
+      await submit();
+      element.close();
+    });
+  });
+  return {
+    element,
+    form,
     ask(words) {
       text.textContent = words;
       element.showModal();

@@ -242,9 +242,10 @@ export class Live {
 
   /** Drop a class's unsent marks once its roll call has ended (DONE, or the server says so). */
   discard(classId) {
+    const marks = this.outbox.entries.filter((e) => e.classId === classId);
     const count = this.outbox.remove((e) => e.classId === classId);
     if (count) {
-      this.emit('discarded', { classId, count });
+      this.emit('discarded', { classId, count, marks });
       this.emit('outbox');
     }
   }

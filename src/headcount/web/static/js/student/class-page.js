@@ -45,7 +45,7 @@ export async function classPage(root, scope, classId) {
     h('button', { type: 'submit' }, 'Check in'),
   );
   const note = h('p', { class: 'muted', role: 'status' });
-  const history = historyView(classId);
+  const history = historyView(() => api.myHistory(classId));
   root.append(
     h(
       'section',
@@ -111,6 +111,14 @@ export async function classPage(root, scope, classId) {
       running = false;
       finished = true;
       status = status ?? 'absent'; // DONE marks everyone still unmarked absent
+      render();
+      history.load();
+    }),
+  );
+  scope.onLeave(
+    live.on('ATTENDANCE_AMENDED', (d) => {
+      if (!ours(d) || d.studentId !== user.id) return;
+      if (!running) status = d.status; // a correction of the roll call that finished
       render();
       history.load();
     }),

@@ -1,16 +1,17 @@
-// A student's past statuses in one class, newest first.
+// A student's past statuses in one class, newest first: for the student, and for a guardian.
 
-import { api } from '../api.js';
 import { h, showError, statusLabel, when } from '../dom.js';
 
-/** The element, and `load()` to (re)read it from the server. */
-export function historyView(classId) {
+/** The element, and `load()` to (re)read it with `read()` (rows `{startedAt, status}`). */
+export function historyView(read, caption = 'My past statuses, newest first') {
   const element = h('div', { 'aria-busy': 'true' });
   async function load() {
     try {
-      const rows = await api.myHistory(classId);
+      const rows = await read();
       element.replaceChildren(
-        rows.length ? table(rows) : h('p', { class: 'empty' }, 'No finished roll calls yet.'),
+        rows.length
+          ? table(rows, caption)
+          : h('p', { class: 'empty' }, 'No finished roll calls yet.'),
       );
     } catch (error) {
       showError(error);
@@ -21,11 +22,11 @@ export function historyView(classId) {
   return { element, load };
 }
 
-function table(rows) {
+function table(rows, caption) {
   return h(
     'table',
     {},
-    h('caption', {}, 'My past statuses, newest first'),
+    h('caption', {}, caption),
     h(
       'thead',
       {},

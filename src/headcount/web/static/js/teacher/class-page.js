@@ -29,11 +29,16 @@ export async function classPage(root, scope, classId) {
   const archived = listed?.archived ?? false;
   const reload = () => scope.alive() && scope.go(location.hash);
   if (archived) title.append(' ', h('span', { class: 'badge badge-muted' }, 'Archived'));
+  const history = historySection(classId, detail);
+  // A correction, from this device or another, changes the roll calls and the matrix.
+  scope.onLeave(
+    scope.live.on('ATTENDANCE_AMENDED', (d) => d.classId === classId && history.load()),
+  );
   root.append(
     ...(archived ? [] : [startSection(scope, classId, listed?.activeSession ?? null)]),
     studentsSection(classId, detail, { archived }),
     settingsSection(classId, detail, { archived, reload }),
-    historySection(classId, detail),
+    history.element,
   );
 }
 

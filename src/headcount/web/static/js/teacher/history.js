@@ -1,4 +1,5 @@
 // A class's history: its roll calls, the attendance matrix of the finished ones, and the CSV.
+// `load()` reads it again (after a correction, say).
 
 import { api } from '../api.js';
 import { h, showError, statusLabel, when } from '../dom.js';
@@ -29,23 +30,31 @@ export function historySection(classId, detail) {
     }
   });
 
-  api
-    .sessions(classId)
-    .then((rows) => {
+  async function loadSessions() {
+    try {
+      const rows = await api.sessions(classId);
       sessions.replaceChildren(
         ...(rows.length
           ? [
-              h('p', { class: 'table-note' }, 'Newest first.'),
-              tableRegion('Roll calls', sessionsTable(rows)),
+              h(
+                'p',
+                { class: 'table-note' },
+                'Newest first. Open a finished roll call to see its history or correct it.',
+              ),
+              tableRegion('Roll calls', sessionsTable(classId, rows)),
             ]
           : [h('p', { class: 'empty' }, 'No roll calls yet.')]),
       );
-    })
-    .catch(showError)
-    .finally(() => sessions.removeAttribute('aria-busy'));
-  api
-    .matrix(classId)
-    .then((data) => {
+    } catch (error) {
+      showError(error);
+    } finally {
+      sessions.removeAttribute('aria-busy');
+    }
+  }
+
+  async function loadMatrix() {
+    try {
+      const data = await api.matrix(classId);
       matrix.replaceChildren(
         ...(data.sessions.length
           ? [
@@ -59,11 +68,17 @@ export function historySection(classId, detail) {
             ]
           : [h('p', { class: 'empty' }, 'Nothing yet: this covers finished roll calls.')]),
       );
-    })
-    .catch(showError)
-    .finally(() => matrix.removeAttribute('aria-busy'));
+    } catch (error) {
+      showError(error);
+    } finally {
+      matrix.removeAttribute('aria-busy');
+    }
+  }
 
-  return h(
+  const load = () => Promise.all([loadSessions(), loadMatrix()]);
+  load();
+
+  const element = h(
     'section',
     { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
@@ -72,9 +87,10 @@ export function historySection(classId, detail) {
     h('div', { class: 'row-between' }, h('h3', {}, 'Attendance by student'), download),
     matrix,
   );
+  return { element, load };
 }
 
-function sessionsTable(rows) {
+function sessionsTable(classId, rows) {
   const cols = ['present', 'absent', 'late', 'excused', 'total'];
   return h(
     'table',
@@ -98,7 +114,14 @@ function sessionsTable(rows) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, when(r.startedAt)),
+          h(
+            'th',
+            { scope: 'row' },
+            // A finished roll call opens to be read and corrected.
+            r.endedAt
+              ? h('a', { href: `#/class/${classId}/roll-calls/${r.sessionId}` }, when(r.startedAt))
+              : when(r.startedAt),
+          ),
           h('td', {}, r.endedAt ? when(r.endedAt) : 'running'),
           cols.map((c) => h('td', { class: 'num' }, String(r[c]))),
         ),

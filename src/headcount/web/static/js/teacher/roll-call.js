@@ -6,6 +6,7 @@ import { confirmDialog } from '../dialog.js';
 import { back, h, heading, notify, plural, setText, showError } from '../dom.js';
 import { isConnectionLost } from '../live.js';
 import { codePanel } from './code-panel.js';
+import { lateMarksOffer } from './correct.js';
 import { countsView, rosterView, unsentView } from './roster.js';
 
 export const ROSTER_KEY = 'headcount.roster.';
@@ -58,6 +59,11 @@ export async function rollCall(root, scope, classId) {
     render();
   });
   const summary = h('section', { class: 'card summary', hidden: true, tabindex: -1 });
+  const corrected = h('p', { class: 'corrected', hidden: true }); // after a correction
+  // The roll call this page followed, or else the newest finished one: marks that came back too
+  // late belong to the roll call that was running when they were made.
+  const sessionOf = async () => sessionId ?? (await api.sessions(classId))[0].sessionId;
+  const late = lateMarksOffer(classId, nameOf, sessionOf);
   const rest = h('button', { type: 'button', class: 'secondary' }, 'Mark the rest present…');
   const finishButton = h('button', { type: 'button', class: 'danger' }, 'Finish roll call…');
   const hint = h('p', { class: 'muted' });
@@ -86,6 +92,7 @@ export async function rollCall(root, scope, classId) {
         'div',
         { class: 'rollcall-main' },
         summary,
+        late.element,
         counts.element,
         notice,
         unsent.element,
@@ -188,10 +195,14 @@ export async function rollCall(root, scope, classId) {
     code.close('The roll call has finished.');
     render();
     await loadStored();
+    summarise(`The roll call was finished on another device and saved. ${tally(stored())}`);
+  }
+
+  /** What the roster shows as stored, counted. */
+  function stored() {
     const by = { present: 0, absent: 0, late: 0, excused: 0 };
     for (const id of roster.ids()) if (server[id]) by[server[id]] += 1;
-    const total = by.present + by.absent + by.late + by.excused;
-    summarise(`The roll call was finished on another device and saved. ${tally({ ...by, total })}`);
+    return { ...by, total: by.present + by.absent + by.late + by.excused };
   }
 
   const tally = (c) =>
@@ -203,7 +214,19 @@ export async function rollCall(root, scope, classId) {
     summary.replaceChildren(
       h('h2', {}, 'Roll call finished'),
       h('p', {}, words),
-      h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
+      corrected,
+      h(
+        'p',
+        { class: 'actions' },
+        sessionId
+          ? h(
+              'a',
+              { class: 'button secondary', href: `#/class/${classId}/roll-calls/${sessionId}` },
+              'Correct a status',
+            )
+          : null,
+        h('a', { class: 'button', href: `#/class/${classId}` }, 'Back to the class'),
+      ),
     );
     render();
     summary.focus();
@@ -267,6 +290,16 @@ export async function rollCall(root, scope, classId) {
     }),
   );
   scope.onLeave(live.on('DONE', (d) => ours(d) && !finished && showFinished(d)));
+  scope.onLeave(live.on('discarded', (d) => ours(d) && late.offer(d.marks)));
+  scope.onLeave(
+    live.on('ATTENDANCE_AMENDED', (d) => {
+      if (!ours(d) || d.sessionId !== sessionId) return;
+      server[d.studentId] = d.status;
+      corrected.hidden = false;
+      corrected.textContent = `Corrected since: ${tally(stored())}`;
+      render();
+    }),
+  );
   render();
   sync();
 }
