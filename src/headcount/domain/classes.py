@@ -168,9 +168,8 @@ class Classes:
     async def _reach_administrators(self, class_id: uuid.UUID) -> None:
         """The administrators of a class's school hear it from when it is made or restored
         (their hearing leaves archived classes out), even if they are connected already."""
-        query = select(User.id).where(
-            User.role == "admin", Class.id == class_id, in_schools_of(Class.school_id, User.id)
-        )
+        school = select(Class.school_id).where(Class.id == class_id).scalar_subquery()
+        query = select(User.id).where(User.role == "admin", in_schools_of(school, User.id))
         async with self.db.read() as conn:
             admin_ids = list(await conn.scalars(query))
         for admin_id in admin_ids:
