@@ -2,6 +2,7 @@
 
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
+import { rosterImport } from './admin/rosters.js';
 import { api, onUnauthorized, token } from './api.js';
 import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
@@ -36,6 +37,7 @@ const ROUTES = {
     [/^#\/$/, schoolHome],
     [/^#\/accounts$/, accounts],
     [/^#\/classes$/, schoolClasses],
+    [/^#\/rosters$/, rosterImport],
     ...CLASS_ROUTES,
   ],
   student: [

@@ -25,6 +25,12 @@ export async function schoolHome(root) {
         h('strong', {}, 'Classes'),
         h('span', {}, 'Rename, archive and restore classes; manage their students.'),
       ),
+      h(
+        'a',
+        { class: 'card nav-card', href: '#/rosters' },
+        h('strong', {}, 'Roster import'),
+        h('span', {}, 'Check and import a OneRoster zip or a CSV of classes and students.'),
+      ),
     ),
     h('section', { class: 'card', 'aria-labelledby': 'schools-title' }, [
       h('h2', { id: 'schools-title' }, 'Schools you manage'),
