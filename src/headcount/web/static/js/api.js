@@ -109,6 +109,14 @@ export const api = {
   createAccount: (account) => post('/admin/users', account),
   changeAccount: (userId, changes) => patch(`/admin/users/${id(userId)}`, changes),
   setupCode: (userId) => post(`/admin/users/${id(userId)}/setup-code`),
+  excusals: (studentId) => get('/admin/excusals', { studentId }),
+  excuse: (excusal) => post('/admin/excusals', excusal),
+  withdrawExcusal: (excusalId) => remove(`/admin/excusals/${id(excusalId)}`),
+  children: (guardianId) => get(`/admin/guardians/${id(guardianId)}/students`),
+  linkChild: (guardianId, studentId) =>
+    post(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
+  unlinkChild: (guardianId, studentId) =>
+    remove(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
   importRoster: (file, { dryRun }) =>
     request('POST', '/admin/rosters', { file, query: { dryRun: dryRun || undefined } }),
 };
