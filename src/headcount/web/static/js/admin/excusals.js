@@ -26,7 +26,12 @@ export function excusalsDialog() {
   const list = h('ul', { class: 'plain-list' });
   const first = h('input', { type: 'date', name: 'firstDay', required: true });
   const last = h('input', { type: 'date', name: 'lastDay', required: true });
-  const reason = h('input', { name: 'reason', autocomplete: 'off', required: true, maxlength: 500 });
+  const reason = h('input', {
+    name: 'reason',
+    autocomplete: 'off',
+    required: true,
+    maxlength: 500,
+  });
   const form = h(
     'form',
     {},
@@ -51,7 +56,13 @@ export function excusalsDialog() {
         return h(
           'li',
           { class: 'with-action' },
-          h('span', {}, h('strong', {}, span(excusal)), h('br', {}), h('small', {}, excusal.reason)),
+          h(
+            'span',
+            {},
+            h('strong', {}, span(excusal)),
+            h('br', {}),
+            h('small', {}, excusal.reason),
+          ),
           withdraw,
         );
       }),
