@@ -117,6 +117,13 @@ export const api = {
     post(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
   unlinkChild: (guardianId, studentId) =>
     remove(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
+  webhooks: () => get('/admin/webhooks'),
+  addWebhook: (endpoint) => post('/admin/webhooks', endpoint),
+  changeWebhook: (webhookId, changes) => patch(`/admin/webhooks/${id(webhookId)}`, changes),
+  removeWebhook: (webhookId) => remove(`/admin/webhooks/${id(webhookId)}`),
+  deliveries: (webhookId) => get(`/admin/webhooks/${id(webhookId)}/deliveries`),
+  resend: (webhookId, deliveryId) =>
+    post(`/admin/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/resend`),
   importRoster: (file, { dryRun }) =>
     request('POST', '/admin/rosters', { file, query: { dryRun: dryRun || undefined } }),
 };

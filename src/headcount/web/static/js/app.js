@@ -3,6 +3,7 @@
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
 import { rosterImport } from './admin/rosters.js';
+import { webhooks } from './admin/webhooks.js';
 import { api, onUnauthorized, token } from './api.js';
 import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
@@ -38,6 +39,7 @@ const ROUTES = {
     [/^#\/accounts$/, accounts],
     [/^#\/classes$/, schoolClasses],
     [/^#\/rosters$/, rosterImport],
+    [/^#\/webhooks$/, webhooks],
     ...CLASS_ROUTES,
   ],
   student: [
