@@ -69,6 +69,9 @@ async def test_admin_checks_a_roster_sees_its_problems_then_imports_it(
     await expect(problems).to_have_count(0)
     await page.get_by_role("button", name="Check").click()
     await expect(said).to_have_text("roster.csv can be imported. Nothing has been written yet.")
+    await expect(page.locator(".roster-summary li")).to_have_text(
+        ["Accounts: 3 created", "Classes: 1 created", "Enrolments: 2 created"]
+    )
     report = page.get_by_role("region", name="What importing would change")
     await expect(report.locator("tbody tr")).to_have_text(
         ["Schools00000", "Accounts30000", "Classes10000", "Enrolments20000", "Guardian links00000"]
@@ -89,6 +92,9 @@ async def test_admin_checks_a_roster_sees_its_problems_then_imports_it(
     # The same file again changes nothing.
     await page.get_by_role("button", name="Import").click()
     await expect(report.locator("tbody tr").nth(1)).to_have_text("Accounts00300")
+    await expect(page.locator(".roster-summary li")).to_have_text(
+        ["Accounts: 3 unchanged", "Classes: 1 unchanged", "Enrolments: 2 unchanged"]
+    )
 
 
 async def found_account(page: Page, name: str) -> Locator:

@@ -50,7 +50,7 @@ export function rosterImport(root) {
       said.textContent = dryRun
         ? `${file.files[0].name} can be imported. Nothing has been written yet.`
         : `${file.files[0].name} imported.`;
-      outcome.replaceChildren(reportTable(report));
+      outcome.replaceChildren(summary(report), reportTable(report));
     } catch (error) {
       if (error.message !== INVALID || !error.errors.length) {
         said.textContent = '';
@@ -103,6 +103,18 @@ export function rosterImport(root) {
 
 function region(label, table) {
   return h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: 0 }, table);
+}
+
+/** The counts that are not 0, kind by kind, in words: the report at a glance on a phone. */
+function summary(report) {
+  const lines = KINDS.map(([key, label]) => {
+    const counts = COUNTS.filter((c) => report[key]?.[c]).map((c) => `${report[key][c]} ${c}`);
+    return counts.length ? h('li', {}, h('strong', {}, label), ': ', counts.join(', ')) : null;
+  });
+  const changed = lines.filter(Boolean);
+  return changed.length
+    ? h('ul', { class: 'roster-summary' }, ...changed)
+    : h('p', {}, 'The file holds no records.');
 }
 
 function reportTable(report) {

@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { confirmDialog } from '../dialog.js';
-import { back, field, h, heading, showError, when } from '../dom.js';
+import { back, field, h, heading, plural, showError, when } from '../dom.js';
 import { panelDialog } from './panel.js';
 
 const EVENTS = {
@@ -203,7 +203,7 @@ function deliveriesDialog(scope) {
       { class: 'table-wrap', role: 'region', 'aria-label': 'Deliveries', tabindex: 0 },
       h(
         'table',
-        {},
+        { class: 'deliveries' },
         h('caption', {}, 'Deliveries, newest first'),
         h(
           'thead',
@@ -211,7 +211,7 @@ function deliveriesDialog(scope) {
           h(
             'tr',
             {},
-            ...['Event', 'State', 'Attempts', 'Last answer', 'Created', 'Action'].map((t) =>
+            ...['Event', 'State', 'Last answer'].map((t) =>
               h('th', { scope: 'col' }, t),
             ),
           ),
@@ -234,7 +234,7 @@ function deliveriesDialog(scope) {
     try {
       const found = await api.deliveries(endpoint.id);
       rows.replaceChildren(...found.map(row));
-      if (!found.length) rows.append(h('tr', {}, h('td', { colspan: 6 }, 'No deliveries yet.')));
+      if (!found.length) rows.append(h('tr', {}, h('td', { colspan: 3 }, 'No deliveries yet.')));
       if (panel.element.open && found.some((d) => d.state === 'pending')) {
         timer = setTimeout(load, REFRESH_MS);
       }
@@ -258,12 +258,23 @@ function deliveriesDialog(scope) {
     return h(
       'tr',
       {},
-      h('td', {}, delivery.eventType),
-      h('td', {}, delivery.state),
-      h('td', { class: 'num' }, String(delivery.attempts)),
+      h(
+        'td',
+        {},
+        h('code', {}, delivery.eventType),
+        h('br', {}),
+        h('small', {}, when(delivery.createdAt)),
+      ),
+      h(
+        'td',
+        {},
+        delivery.state,
+        h('br', {}),
+        h('small', {}, plural(delivery.attempts, 'attempt')),
+        resend && h('br', {}),
+        resend,
+      ),
       h('td', {}, answer),
-      h('td', {}, when(delivery.createdAt)),
-      h('td', {}, resend),
     );
   }
 
