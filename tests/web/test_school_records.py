@@ -59,6 +59,10 @@ async def test_admin_checks_a_roster_sees_its_problems_then_imports_it(
     )
     await assert_fits(page)
     await assert_accessible(page, "admin: roster problems")
+    empty = {"name": "empty.csv", "mimeType": "text/csv", "buffer": b""}
+    await page.get_by_label("Roster file").set_input_files(empty)  # type: ignore[arg-type]
+    await page.get_by_role("button", name="Import").click()
+    await expect(problems.locator("tbody tr")).to_have_text(["upload\N{EM DASH}\N{EM DASH}empty"])
 
     # A good file: checked (nothing written), then imported, each with its report.
     good = plain_csv(
@@ -147,6 +151,16 @@ async def test_admin_excuses_a_student_in_advance_and_withdraws_it(
     stored = await api.request("GET", f"/admin/excusals?studentId={pupil.id}", admin.token)
     assert stored.json()["data"] == []
 
+    # Deactivated meanwhile, the student can no longer be excused: said in the dialog.
+    gone = await api.request(
+        "PATCH", f"/admin/users/{pupil.id}", admin.token, json={"active": False}
+    )
+    assert gone.status_code == 200, gone.text
+    await dialog.get_by_label("Reason").fill("Trip")
+    await dialog.get_by_role("button", name="Add excusal").click()
+    await expect(said).to_have_text("Student not found")
+    await expect(dialog.locator(".empty")).to_have_text("No absences excused.")
+
 
 @SIZES
 async def test_admin_links_a_guardian_to_students_and_unlinks_one(
@@ -186,3 +200,9 @@ async def test_admin_links_a_guardian_to_students_and_unlinks_one(
     await expect(children).to_have_text([f"{kids[1].name}{kids[1].email}Unlink"])
     stored = await api.request("GET", f"/admin/guardians/{guardian['id']}/students", admin.token)
     assert [c["id"] for c in stored.json()["data"]] == [kids[1].id]
+
+    # Unlinked meanwhile elsewhere: the refusal is said in the dialog.
+    path = f"/admin/guardians/{guardian['id']}/students/{kids[1].id}"
+    assert (await api.request("DELETE", path, admin.token)).status_code == 200
+    await dialog.get_by_role("button", name=f"Unlink {kids[1].name} ({kids[1].email})").click()
+    await expect(said).to_have_text("Student not found")

@@ -58,8 +58,20 @@ async def test_admin_adds_an_endpoint_resends_a_failed_delivery_pauses_and_remov
             await expect(page.locator(".empty")).to_have_text("No endpoints yet.")
             await assert_accessible(page, "admin: webhooks")
 
-            await page.get_by_label("URL").fill(local.url)
+            # Refused before and by the server, each said in the page's message area.
+            alerts = page.locator("#alerts")
+            await page.get_by_label("URL").fill("ftp://example.org/hook")
+            await page.get_by_role("button", name="Add endpoint").click()
+            await expect(alerts).to_contain_text("Choose at least one event.")
             await page.get_by_label("A roll call starts").check()
+            await page.get_by_role("button", name="Add endpoint").click()
+            await expect(alerts).to_contain_text("Webhook URL not allowed")
+            await expect(page.locator(".empty")).to_have_text("No endpoints yet.")
+            for _ in range(2):  # errors stay until dismissed; these would cover the buttons
+                await alerts.get_by_role("button", name="Dismiss").first.click()
+            await expect(alerts.locator(".toast")).to_have_count(0)
+
+            await page.get_by_label("URL").fill(local.url)
             await page.get_by_role("button", name="Add endpoint").click()
             shown = page.get_by_role("dialog", name=f"Signing secret for {local.url}")
             secret = page.locator(".secret")
