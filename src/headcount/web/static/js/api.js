@@ -4,10 +4,11 @@
 const TOKEN_KEY = 'headcount.token';
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  constructor(message, status, errors = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.errors = errors; // a roster file's problems: [{file, line, column, message}]
   }
 }
 
@@ -24,7 +25,8 @@ export function onUnauthorized(handler) {
   unauthorized = handler;
 }
 
-async function request(method, path, { body, query, raw = false } = {}) {
+/** `body` is sent as JSON; `file` (a File or Blob) is sent as it is, as the browser typed it. */
+async function request(method, path, { body, file, query, raw = false } = {}) {
   const url = new URL(path, location.origin);
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
@@ -33,12 +35,13 @@ async function request(method, path, { body, query, raw = false } = {}) {
   const jwt = token.get();
   if (jwt) headers.Authorization = `Bearer ${jwt}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (file) headers['Content-Type'] = file.type || 'application/octet-stream';
   let response;
   try {
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError('Could not reach the server. Check the connection and try again.', 0);
@@ -56,7 +59,8 @@ async function request(method, path, { body, query, raw = false } = {}) {
       ? envelope.error
       : `The server answered ${response.status} ${response.statusText}`.trim();
   if (response.status === 401) unauthorized(message);
-  throw new ApiError(message, response.status);
+  const errors = Array.isArray(envelope?.errors) ? envelope.errors : [];
+  throw new ApiError(message, response.status, errors);
 }
 
 const get = (path, query) => request('GET', path, { query });
@@ -116,4 +120,21 @@ export const api = {
   createAccount: (account) => post('/admin/users', account),
   changeAccount: (userId, changes) => patch(`/admin/users/${id(userId)}`, changes),
   setupCode: (userId) => post(`/admin/users/${id(userId)}/setup-code`),
+  excusals: (studentId) => get('/admin/excusals', { studentId }),
+  excuse: (excusal) => post('/admin/excusals', excusal),
+  withdrawExcusal: (excusalId) => remove(`/admin/excusals/${id(excusalId)}`),
+  children: (guardianId) => get(`/admin/guardians/${id(guardianId)}/students`),
+  linkChild: (guardianId, studentId) =>
+    post(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
+  unlinkChild: (guardianId, studentId) =>
+    remove(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
+  webhooks: () => get('/admin/webhooks'),
+  addWebhook: (endpoint) => post('/admin/webhooks', endpoint),
+  changeWebhook: (webhookId, changes) => patch(`/admin/webhooks/${id(webhookId)}`, changes),
+  removeWebhook: (webhookId) => remove(`/admin/webhooks/${id(webhookId)}`),
+  deliveries: (webhookId) => get(`/admin/webhooks/${id(webhookId)}/deliveries`),
+  resend: (webhookId, deliveryId) =>
+    post(`/admin/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/resend`),
+  importRoster: (file, { dryRun }) =>
+    request('POST', '/admin/rosters', { file, query: { dryRun: dryRun || undefined } }),
 };

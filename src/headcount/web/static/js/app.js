@@ -2,6 +2,8 @@
 
 import { accounts } from './admin/accounts.js';
 import { schoolClasses, schoolHome } from './admin/home.js';
+import { rosterImport } from './admin/rosters.js';
+import { webhooks } from './admin/webhooks.js';
 import { api, onUnauthorized, token } from './api.js';
 import { childClass } from './guardian/child-class.js';
 import { home as guardianHome } from './guardian/home.js';
@@ -40,6 +42,8 @@ const ROUTES = {
     [/^#\/$/, schoolHome],
     [/^#\/accounts$/, accounts],
     [/^#\/classes$/, schoolClasses],
+    [/^#\/rosters$/, rosterImport],
+    [/^#\/webhooks$/, webhooks],
     ...CLASS_ROUTES,
   ],
   student: [

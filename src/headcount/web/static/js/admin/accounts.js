@@ -5,6 +5,8 @@ import { api } from '../api.js';
 import { confirmDialog } from '../dialog.js';
 import { back, busy, field, h, heading, notify, plural, showError, when } from '../dom.js';
 import { accountForm } from './account-form.js';
+import { excusalsDialog } from './excusals.js';
+import { guardianLinksDialog } from './guardian-links.js';
 
 const PAGE = 20;
 const ROLES = {
@@ -59,6 +61,8 @@ function accountList(scope, schools) {
   const results = h('ul', { class: 'accounts' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
   const codes = setupCodeDialog();
+  const excusals = excusalsDialog();
+  const children = guardianLinksDialog();
   let target = null; // the account the deactivation dialog asks about
   const deactivating = confirmDialog({
     title: 'Deactivate this account?',
@@ -151,8 +155,22 @@ function accountList(scope, schools) {
           'until reactivated. Nothing of theirs is deleted.',
       );
     });
-    item.append(h('p', { class: 'account-actions' }, setup, toggle));
+    item.append(h('p', { class: 'account-actions' }, roleAction(account), setup, toggle));
     return item;
+  }
+
+  /** A student's excusals, a guardian's children: each in its own dialog. */
+  function roleAction(account) {
+    const panel = { student: ['Excusals', excusals], guardian: ['Children', children] };
+    const [text, dialog] = panel[account.role] ?? [];
+    if (!dialog || !account.active) return null;
+    const button = h(
+      'button',
+      { type: 'button', class: 'secondary small', 'aria-label': `${text} of ${account.name}` },
+      text,
+    );
+    button.addEventListener('click', () => dialog.open(account));
+    return button;
   }
 
   async function change(account, changes, message) {
@@ -181,6 +199,8 @@ function accountList(scope, schools) {
     more,
     deactivating.element,
     codes.element,
+    excusals.element,
+    children.element,
   );
   return {
     section,

@@ -25,6 +25,18 @@ export async function schoolHome(root) {
         h('strong', {}, 'Classes'),
         h('span', {}, 'Rename, archive and restore classes; manage their students.'),
       ),
+      h(
+        'a',
+        { class: 'card nav-card', href: '#/rosters' },
+        h('strong', {}, 'Roster import'),
+        h('span', {}, 'Check and import a OneRoster zip or a CSV of classes and students.'),
+      ),
+      h(
+        'a',
+        { class: 'card nav-card', href: '#/webhooks' },
+        h('strong', {}, 'Webhooks'),
+        h('span', {}, 'Send attendance events to other systems; see and resend deliveries.'),
+      ),
     ),
     h('section', { class: 'card', 'aria-labelledby': 'schools-title' }, [
       h('h2', { id: 'schools-title' }, 'Schools you manage'),
