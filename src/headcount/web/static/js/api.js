@@ -69,11 +69,25 @@ const patch = (path, body) => request('PATCH', path, { body });
 const remove = (path) => request('DELETE', path);
 const id = (value) => encodeURIComponent(value);
 
+/** A CSV answer as a Blob: fetched with the token, which a plain link could not send. */
+async function csv(path, query = {}) {
+  const response = await request('GET', path, { query: { ...query, format: 'csv' }, raw: true });
+  return response.blob();
+}
+
 export const api = {
   signup: (name, email, password, role) => post('/auth/signup', { name, email, password, role }),
   login: (email, password) => post('/auth/login', { email, password }),
   me: () => get('/auth/me'),
   setup: (email, code, password) => post('/auth/setup', { email, code, password }),
+  /** Revoke `jwt` on the server, best effort: logging out must work offline too. */
+  async logout(jwt) {
+    try {
+      await fetch('/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${jwt}` } });
+    } catch {
+      // offline: the token is forgotten here all the same
+    }
+  },
 
   classes: ({ archived = false } = {}) => get('/classes', { archived: archived || undefined }),
   createClass: (className) => post('/class', { className }),
@@ -93,13 +107,7 @@ export const api = {
 
   sessions: (classId) => get(`/class/${id(classId)}/sessions`),
   matrix: (classId) => get(`/class/${id(classId)}/attendance`),
-  async csv(classId) {
-    const response = await request('GET', `/class/${id(classId)}/attendance`, {
-      query: { format: 'csv' },
-      raw: true,
-    });
-    return response.blob();
-  },
+  csv: (classId) => csv(`/class/${id(classId)}/attendance`),
   events: (classId, sessionId) => get(`/class/${id(classId)}/sessions/${id(sessionId)}/events`),
   amend: (classId, sessionId, studentId, status, reason) =>
     patch(`/class/${id(classId)}/sessions/${id(sessionId)}/attendance/${id(studentId)}`, {
@@ -135,6 +143,8 @@ export const api = {
   deliveries: (webhookId) => get(`/admin/webhooks/${id(webhookId)}/deliveries`),
   resend: (webhookId, deliveryId) =>
     post(`/admin/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/resend`),
+  report: (name, query) => get(`/reports/${name}`, query),
+  reportCsv: (name, query) => csv(`/reports/${name}`, query),
   importRoster: (file, { dryRun }) =>
     request('POST', '/admin/rosters', { file, query: { dryRun: dryRun || undefined } }),
 };

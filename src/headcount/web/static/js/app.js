@@ -9,6 +9,7 @@ import { childClass } from './guardian/child-class.js';
 import { home as guardianHome } from './guardian/home.js';
 import { busy, clearErrors, field, h, heading, notify, plural, showError } from './dom.js';
 import { Live } from './live.js';
+import { reports } from './reports.js';
 import { setupView } from './setup.js';
 import { checkInLink as studentCheckInLink } from './student/check-in-link.js';
 import { classPage as studentClassPage } from './student/class-page.js';
@@ -37,13 +38,14 @@ const CLASS_ROUTES = [
   [/^#\/check-in\/([\w-]+)\/(\w+)$/, checkInLink],
 ];
 const ROUTES = {
-  teacher: [[/^#\/$/, home], ...CLASS_ROUTES],
+  teacher: [[/^#\/$/, home], [/^#\/reports$/, reports], ...CLASS_ROUTES],
   admin: [
     [/^#\/$/, schoolHome],
     [/^#\/accounts$/, accounts],
     [/^#\/classes$/, schoolClasses],
     [/^#\/rosters$/, rosterImport],
     [/^#\/webhooks$/, webhooks],
+    [/^#\/reports$/, reports],
     ...CLASS_ROUTES,
   ],
   student: [
@@ -211,7 +213,10 @@ async function begin(jwt, navigate = true) {
   }
 }
 
-function logout(message) {
+/** Log out: revoked on the server first (unless it already refused the token), then forgotten. */
+async function logout(message) {
+  const jwt = token.get();
+  if (!message && jwt) await api.logout(jwt);
   const unsent = live?.unsent().length ?? 0;
   live?.stop();
   live = null;

@@ -39,6 +39,16 @@ export function when(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** Offer `blob` as a file download named `name`. */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 export function clock(iso) {
   return new Date(iso).toLocaleTimeString(undefined, { timeStyle: 'medium' });
 }

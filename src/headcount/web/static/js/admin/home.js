@@ -37,6 +37,12 @@ export async function schoolHome(root) {
         h('strong', {}, 'Webhooks'),
         h('span', {}, 'Send attendance events to other systems; see and resend deliveries.'),
       ),
+      h(
+        'a',
+        { class: 'card nav-card', href: '#/reports' },
+        h('strong', {}, 'Reports'),
+        h('span', {}, 'Attendance rates, chronic absence, absence streaks, roll calls not taken.'),
+      ),
     ),
     h('section', { class: 'card', 'aria-labelledby': 'schools-title' }, [
       h('h2', { id: 'schools-title' }, 'Schools you manage'),

@@ -2,7 +2,7 @@
 // `load()` reads it again (after a correction, say).
 
 import { api } from '../api.js';
-import { h, showError, statusLabel, when } from '../dom.js';
+import { h, saveFile, showError, statusLabel, when } from '../dom.js';
 
 function tableRegion(label, table) {
   return h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: 0 }, table);
@@ -15,14 +15,8 @@ export function historySection(classId, detail) {
   download.addEventListener('click', async () => {
     download.disabled = true;
     try {
-      const blob = await api.csv(classId);
-      const url = URL.createObjectURL(blob);
       const safe = detail.className.replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '') || 'class';
-      const link = h('a', { href: url, download: `attendance-${safe}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveFile(await api.csv(classId), `attendance-${safe}.csv`);
     } catch (error) {
       showError(error);
     } finally {

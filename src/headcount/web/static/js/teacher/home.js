@@ -23,6 +23,12 @@ export async function home(root, scope) {
   const list = h('ul', { class: 'cards', 'aria-busy': 'true' });
   root.append(
     heading('My classes'),
+    h(
+      'p',
+      {},
+      h('a', { href: '#/reports' }, 'Reports'),
+      ': attendance rates, chronic absence and absence streaks across your classes.',
+    ),
     h('section', { class: 'card' }, h('h2', {}, 'New class'), form),
     h('section', { 'aria-label': 'Classes' }, list),
   );
