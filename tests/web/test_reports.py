@@ -61,6 +61,19 @@ async def test_teacher_and_administrator_read_reports_and_download_them(
     ]
 
     await page.set_viewport_size(DESKTOP)
+    await page.get_by_label("Report", exact=True).select_option(label="Chronic absence")
+    await page.get_by_label("Absent at least (%)").fill("50")
+    await page.get_by_label("Minimum roll calls").fill("3")
+    await page.get_by_role("button", name="Show report").click()
+    await expect(page.locator(".table-wrap tbody tr")).to_have_text(
+        [f"{bob.name}{bob.email}3012066.7%33.3%"]
+    )
+    await assert_accessible(page, "teacher: chronic absence (laptop)")
+
+    await show(page, "Attendance by student", From="2003-03-08", To="2003-03-07")
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "\N{LEFT DOUBLE QUOTATION MARK}From\N{RIGHT DOUBLE QUOTATION MARK} must not be after"
+    )
     await show(page, "Attendance by student", From="2003-01-01", To="2003-01-31")
     await expect(page.get_by_role("status").filter(has_text="No finished roll calls")).to_have_text(
         "No finished roll calls in this range."

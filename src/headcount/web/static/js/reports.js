@@ -2,7 +2,7 @@
 // schools alike: pick a report, its range and parameters; read it as a table; download its CSV.
 
 import { api } from './api.js';
-import { back, busy, field, h, heading, plural, saveFile, showError } from './dom.js';
+import { back, busy, field, h, heading, notify, plural, saveFile, showError } from './dom.js';
 
 const percent = (r) => (r === null ? '—' : `${Math.round(r * 1000) / 10}%`);
 // A UTC day as people read it (the server counts sessions by their UTC day).
@@ -130,6 +130,10 @@ export function reports(root, scope) {
     event.preventDefault();
     const name = kind.value;
     const asked = query();
+    if (asked.from && asked.to && asked.from > asked.to) {
+      notify('“From” must not be after “To”.', { error: true });
+      return;
+    }
     busy(form, async () => {
       const rows = await api.report(name, asked);
       if (scope.alive()) result.replaceChildren(...shown(name, asked, rows));
