@@ -47,15 +47,18 @@ def fragile(tmp_path: Path) -> Iterator[Fragile]:
 async def test_an_outage_answers_503_and_heals_by_itself(fragile: Fragile) -> None:
     async with Api(fragile.server) as api:
         teacher, class_id, (student,) = await api.classroom(1)
+        unread = await api.create_class(teacher, "Not read yet")
         await api.start(teacher, class_id)
         socket = await api.ws(teacher)
         detail = f"/class/{class_id}"
         assert (await api.request("GET", detail, teacher.token)).status_code == 200
         fragile.proxy.cut()
         # Through SQLAlchemy's pool, and through the plain asyncpg pool of the hot reads.
-        for path in ("/classes", detail):
+        for path in ("/classes", f"/class/{unread}"):
             down = await api.request("GET", path, teacher.token)
             assert (down.status_code, down.json()) == (503, UNAVAILABLE)
+        # A class this process remembers is still answered from memory.
+        assert (await api.request("GET", detail, teacher.token)).status_code == 200
         reply = await socket.request(
             "ATTENDANCE_MARKED", {"studentId": student.id, "status": "late"}
         )
@@ -90,8 +93,9 @@ async def test_a_hanging_database_costs_a_request_no_more_than_the_timeout(
 ) -> None:
     async with Api(fragile.server) as api:
         teacher, class_id, _ = await api.classroom(1)
-        path = read.format(class_id=class_id)
-        assert (await api.request("GET", path, teacher.token)).status_code == 200
+        assert (await api.request("GET", read.format(class_id=class_id), teacher.token)).is_success
+        # A class not read yet, so that the read cannot be answered from memory.
+        path = read.format(class_id=await api.create_class(teacher, "Not read yet"))
         fragile.proxy.hang()
         started = time.monotonic()
         response = await api.request("GET", path, teacher.token)
