@@ -131,7 +131,7 @@ export const api = {
   excusals: (studentId) => get('/admin/excusals', { studentId }),
   excuse: (excusal) => post('/admin/excusals', excusal),
   withdrawExcusal: (excusalId) => remove(`/admin/excusals/${id(excusalId)}`),
-  children: (guardianId) => get(`/admin/guardians/${id(guardianId)}/students`),
+  linkedChildren: (guardianId) => get(`/admin/guardians/${id(guardianId)}/students`),
   linkChild: (guardianId, studentId) =>
     post(`/admin/guardians/${id(guardianId)}/students/${id(studentId)}`),
   unlinkChild: (guardianId, studentId) =>

@@ -103,7 +103,7 @@ export function guardianLinksDialog() {
       results.replaceChildren();
       panel.open(`Children of ${account.name}`);
       try {
-        linked = await api.children(account.id);
+        linked = await api.linkedChildren(account.id);
         show();
       } catch (error) {
         panel.say(error.message);
