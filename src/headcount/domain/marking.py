@@ -13,8 +13,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, insert, literal, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
@@ -54,83 +67,101 @@ class Outcome:
     marked_at: datetime
 
 
+def marked_data(
+    class_id: uuid.UUID, session_id: uuid.UUID, mark: Mark, outcome: Outcome
+) -> dict[str, Any]:
+    """The data of an applied mark's `attendance.marked` webhook (docs/notify.md)."""
+    return {
+        "classId": str(class_id),
+        "sessionId": str(session_id),
+        "studentId": str(mark.student_id),
+        "status": outcome.status,
+        "markedAt": clock.iso(outcome.marked_at),
+        "source": mark.source,
+    }
+
+
+def moment_of(mark: Mark) -> tuple[datetime, datetime]:
+    """When the mark arrived, and when it counts as made: its `markedAt`, clamped to our
+    clock so that no client can make its mark win by dating it in the future."""
+    received = clock.now()
+    return received, min(clock.as_utc(mark.marked_at), received) if mark.marked_at else received
+
+
+def wins(excluded: Any) -> ColumnElement[bool]:
+    """Whether the proposed mark (`excluded`, the row the upsert would insert) replaces the
+    stored one: a check-in never does; any other mark replaces a provisional one whenever it
+    was made, and otherwise the newer mark wins. As SQL in the upsert, the rule is weighed
+    against what is stored when the row is written, whatever the statement read before."""
+    return and_(
+        excluded.source != CHECK_IN,
+        or_(
+            *(Attendance.source == s for s in sorted(PROVISIONAL)),
+            excluded.marked_at >= Attendance.marked_at,
+        ),
+    )
+
+
+_MARK_KEYS = ("session_id", "student_id")
+_MARK_VALUES = ("status", "marked_at", "source")
+
+
+def upsert_mark(dialect: str) -> Any:
+    """INSERT the mark, or replace the stored one where `wins`; built once per dialect."""
+    return upsert(dialect, Attendance, _MARK_KEYS, _MARK_VALUES, wins)
+
+
 # Built once: building the statements of a mark was a third of its CPU.
-# Is the student in the class, what is stored for them so far, and was this opId applied in
-# this session already (SPEC §8; migration 0004)? One round trip for all three.
-_REPLAYED = (
+# Is the student in the class, and was this opId applied in this session already (SPEC §8;
+# migration 0004)? One round trip for both.
+_ENROLLED = select(
+    Enrollment.student_id,
     exists()
     .where(
         AttendanceEvent.session_id == bindparam("session_id"),
         AttendanceEvent.op_id == bindparam("op_id"),
         AttendanceEvent.applied,
     )
-    .label("replayed")
+    .label("replayed"),
+).where(
+    Enrollment.class_id == bindparam("class_id"),
+    Enrollment.student_id == bindparam("student_id"),
 )
-_STORED = (
-    select(
-        Enrollment.student_id,
-        Attendance.status,
-        Attendance.marked_at,
-        Attendance.source,
-        _REPLAYED,
-    )
-    .outerjoin(
-        Attendance,
-        and_(
-            Attendance.session_id == bindparam("session_id"),
-            Attendance.student_id == Enrollment.student_id,
-        ),
-    )
-    .where(
-        Enrollment.class_id == bindparam("class_id"),
-        Enrollment.student_id == bindparam("student_id"),
-    )
+STORED_MARK = select(Attendance.status, Attendance.marked_at).where(
+    Attendance.session_id == bindparam("session_id"),
+    Attendance.student_id == bindparam("student_id"),
 )
 _AUDIT = insert(AttendanceEvent)
-_MARK_KEYS = ("session_id", "student_id")
-_MARK_VALUES = ("status", "marked_at", "source")
 
 
-def _wins(mark: Mark, moment: datetime, stored: tuple[str, datetime, str] | None) -> bool:
-    if stored is None:
-        return True
-    _, stored_at, stored_source = stored
-    if mark.source == CHECK_IN:
-        return False
-    return stored_source in PROVISIONAL or moment >= clock.as_utc(stored_at)
+async def _stored(conn: AsyncConnection, session_id: uuid.UUID, student_id: uuid.UUID) -> Outcome:
+    """What beat a refused mark: the stored one, read after the refusal."""
+    row = (
+        await conn.execute(STORED_MARK, {"session_id": session_id, "student_id": student_id})
+    ).one()
+    return Outcome(False, row.status, clock.as_utc(row.marked_at))
 
 
 async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Outcome:
-    """Apply `mark` if it wins, inside the caller's transaction (which holds the session)."""
-    received = clock.now()
-    moment = min(clock.as_utc(mark.marked_at), received) if mark.marked_at else received
-    row = (
-        await conn.execute(
-            _STORED,
-            {
-                "session_id": session.id,
-                "class_id": session.class_id,
-                "student_id": mark.student_id,
-                "op_id": mark.op_id,
-            },
-        )
-    ).first()
+    """Apply `mark` if it wins, inside the caller's transaction (which holds the session).
+    PostgreSQL's marks take `marking_statement.record` first, one round trip for the same."""
+    received, moment = moment_of(mark)
+    params = {
+        "session_id": session.id,
+        "class_id": session.class_id,
+        "student_id": mark.student_id,
+        "op_id": mark.op_id,
+    }
+    row = (await conn.execute(_ENROLLED, params)).first()
     if row is None:
         raise errors.student_not_in_class()
-    stored = None if row.status is None else (row.status, row.marked_at, row.source)
-    applied = not row.replayed and _wins(mark, moment, stored)
-    if applied:
-        await conn.execute(
-            upsert(conn.dialect.name, Attendance, _MARK_KEYS, _MARK_VALUES),
-            {
-                "session_id": session.id,
-                "class_id": session.class_id,
-                "student_id": mark.student_id,
-                "status": mark.status,
-                "marked_at": moment,
-                "source": mark.source,
-            },
+    applied = False
+    if not row.replayed:
+        written = await conn.execute(
+            upsert_mark(conn.dialect.name).returning(Attendance.id),
+            {**params, "status": mark.status, "marked_at": moment, "source": mark.source},
         )
+        applied = written.first() is not None
     await conn.execute(
         _AUDIT,
         {
@@ -145,24 +176,25 @@ async def record(conn: AsyncConnection, session: LiveSession, mark: Mark) -> Out
             "op_id": mark.op_id,
         },
     )
-    if applied or stored is None:
-        return Outcome(applied, mark.status, moment)
-    return Outcome(False, stored[0], clock.as_utc(stored[1]))
+    if applied:
+        return Outcome(True, mark.status, moment)
+    return await _stored(conn, session.id, mark.student_id)
 
 
-async def record_absences(
-    conn: AsyncConnection, session: LiveSession, actor_id: uuid.UUID, moment: datetime
+async def fill_in(
+    conn: AsyncConnection,
+    session: LiveSession,
+    students: Subquery,
+    mark: tuple[str, str, datetime],
+    actor_id: uuid.UUID,
 ) -> None:
-    """`DONE`: every enrolled student without a mark is absent, audited with source `done`.
-    Two `INSERT … SELECT`s, whatever the size of the class."""
-    unmarked = select(Enrollment.student_id).where(
-        Enrollment.class_id == session.class_id,
-        Enrollment.student_id.not_in(
-            select(Attendance.student_id).where(Attendance.session_id == session.id)
-        ),
-    )
+    """Mark each of `students` (a subquery of `student_id` and `reason`) with `mark`'s
+    status, source and time in `session`, audited as applied with its reason. Two
+    `INSERT … SELECT`s, whatever the size of the class: the events first, as `students` may
+    be those without a mark yet."""
+    status, source, moment = mark
     session_id = literal(session.id, AttendanceSession.id.type)
-    absent, at, source = literal("absent"), literal(moment, Timestamp), literal(DONE)
+    at = literal(moment, Timestamp)
     await conn.execute(
         insert(AttendanceEvent).from_select(
             [
@@ -174,29 +206,44 @@ async def record_absences(
                 "marked_at",
                 "received_at",
                 "applied",
+                "reason",
             ],
-            unmarked.with_only_columns(
+            select(
                 session_id,
-                Enrollment.student_id,
-                absent,
+                students.c.student_id,
+                literal(status),
                 literal(actor_id, AttendanceEvent.actor_id.type),
-                source,
+                literal(source),
                 at,
                 at,
                 true(),
+                students.c.reason,
             ),
         )
     )
     await conn.execute(
         insert(Attendance).from_select(
             ["session_id", "class_id", "student_id", "status", "marked_at", "source"],
-            unmarked.with_only_columns(
+            select(
                 session_id,
                 literal(session.class_id, AttendanceSession.class_id.type),
-                Enrollment.student_id,
-                absent,
+                students.c.student_id,
+                literal(status),
                 at,
-                source,
+                literal(source),
             ),
         )
     )
+
+
+async def record_absences(
+    conn: AsyncConnection, session: LiveSession, actor_id: uuid.UUID, moment: datetime
+) -> None:
+    """`DONE`: every enrolled student without a mark is absent, audited with source `done`."""
+    unmarked = select(Enrollment.student_id, null().label("reason")).where(
+        Enrollment.class_id == session.class_id,
+        Enrollment.student_id.not_in(
+            select(Attendance.student_id).where(Attendance.session_id == session.id)
+        ),
+    )
+    await fill_in(conn, session, unmarked.subquery(), ("absent", DONE, moment), actor_id)

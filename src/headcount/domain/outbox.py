@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import bindparam, insert, literal, or_, select
+from sqlalchemy import String, bindparam, insert, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
@@ -52,27 +53,48 @@ def body(event_type: EventType, data: dict[str, Any], at: datetime) -> str:
     return orjson.dumps(payload).decode()
 
 
-async def enqueue(
-    conn: AsyncConnection, class_id: uuid.UUID, event_type: EventType, data: dict[str, Any]
-) -> None:
-    """One outbox row per active endpoint of the class's school (or its district) that wants
-    `event_type`: a single INSERT … SELECT, in the caller's transaction."""
-    now = clock.now()
-    wanted = select(
-        WebhookEndpoint.id,
-        literal(event_type),
-        literal(body(event_type, data, now)),
-        literal(now, Timestamp),
-        literal(now, Timestamp),
-    ).where(
+def for_endpoints(event_type: EventType, payload: Any, when: Any = None) -> Any:
+    """The INSERT … SELECT of one outbox row per active endpoint of the class's school (or its
+    district) that wants `event_type`, with `payload` (a SQL expression) as the body, if
+    `when` holds. Its parameters: `class_id`, and `now` for when it was made and is due."""
+    now = bindparam("now", type_=Timestamp)
+    wanted = select(WebhookEndpoint.id, literal(event_type), payload, now, now).where(
         WebhookEndpoint.active,
         WebhookEndpoint.events.contains(f",{event_type},"),
         or_(WebhookEndpoint.school_id == _SCHOOL, WebhookEndpoint.school_id == _DISTRICT),
+        true() if when is None else when,
     )
-    statement = insert(OutboxMessage).from_select(
+    return insert(OutboxMessage).from_select(
         ["endpoint_id", "event_type", "payload", "created_at", "due_at"], wanted
     )
-    await conn.execute(statement, {"class_id": class_id})
+
+
+@cache
+def _enqueue(event_type: EventType) -> Any:
+    return for_endpoints(event_type, bindparam("payload", type_=String))
+
+
+async def enqueue(
+    conn: AsyncConnection, class_id: uuid.UUID, event_type: EventType, data: dict[str, Any]
+) -> None:
+    """`for_endpoints` with `data` as the event's data, in the caller's transaction."""
+    await enqueue_each(conn, class_id, event_type, [data])
+
+
+async def enqueue_each(
+    conn: AsyncConnection,
+    class_id: uuid.UUID,
+    event_type: EventType,
+    each: list[dict[str, Any]],
+) -> None:
+    """`enqueue` for each of `each`, in one round trip (asyncpg pipelines executemany)."""
+    if not each:
+        return
+    now = clock.now()
+    params = [
+        {"class_id": class_id, "now": now, "payload": body(event_type, data, now)} for data in each
+    ]
+    await conn.execute(_enqueue(event_type), params)
 
 
 async def enqueue_absence_mail(

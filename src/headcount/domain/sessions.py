@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock, metrics
-from headcount.domain import access, checkin, errors
+from headcount.domain import access, checkin, errors, marking_statement
 from headcount.domain.access import Need
 from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
 from headcount.domain.excusals import excuse_at_start
@@ -29,8 +29,16 @@ from headcount.domain.live import (
     resolve,
     status_of,
 )
-from headcount.domain.marking import CHECK_IN, DONE, Mark, Outcome, record, record_absences
-from headcount.domain.outbox import enqueue, enqueue_absence_mail
+from headcount.domain.marking import (
+    CHECK_IN,
+    DONE,
+    Mark,
+    Outcome,
+    marked_data,
+    record,
+    record_absences,
+)
+from headcount.domain.outbox import enqueue, enqueue_absence_mail, enqueue_each
 from headcount.domain.records import Records
 from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
@@ -61,17 +69,6 @@ def _started(session: LiveSession) -> dict[str, Any]:
     }
 
 
-def _marked(session: LiveSession, mark: Mark, outcome: Outcome) -> dict[str, Any]:
-    return {
-        "classId": str(session.class_id),
-        "sessionId": str(session.id),
-        "studentId": str(mark.student_id),
-        "status": outcome.status,
-        "markedAt": clock.iso(outcome.marked_at),
-        "source": mark.source,
-    }
-
-
 async def _announce_finish(
     conn: AsyncConnection, session: LiveSession, tally: Counts, now: datetime, mail: bool
 ) -> None:
@@ -84,9 +81,11 @@ async def _announce_finish(
             Attendance.session_id == session.id, Attendance.source == DONE
         )
     )
-    for student_id in absent:
-        data = {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
-        await enqueue(conn, session.class_id, "student.absent", data)
+    each = [
+        {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
+        for student_id in absent
+    ]
+    await enqueue_each(conn, session.class_id, "student.absent", each)
     if mail:
         await enqueue_absence_mail(conn, session.class_id, session.id, now.date().isoformat())
 
@@ -169,18 +168,26 @@ class Sessions:
         strict: bool = False,
     ) -> tuple[LiveSession, Outcome]:
         """Store a mark durably (or refuse it as stale), then announce and cache it."""
-        async with self.db.write() as conn:
-            session = await resolve(conn, who, class_id, lock=True, strict=strict)
-            outcome = await record(conn, session, mark)
-            if outcome.applied:
-                await enqueue(
-                    conn, session.class_id, "attendance.marked", _marked(session, mark, outcome)
-                )
+        quick = None
+        if class_id is not None and not self.db.is_sqlite:
+            quick = await marking_statement.record(self.db, who, class_id, mark)
+        session, outcome = quick or await self._apply_in_transaction(who, class_id, mark, strict)
         metrics.MARKS.labels(mark.source, str(outcome.applied).lower()).inc()
         if outcome.applied:
             await self.events.publish(Marked(session.class_id, mark.student_id, mark.status))
             value = CachedValue(status=mark.status, timestamp=clock.iso(outcome.marked_at))
             self.records.remember(session.class_id, mark.student_id, session.started_at, value, ttl)
+        return session, outcome
+
+    async def _apply_in_transaction(
+        self, who: Principal, class_id: uuid.UUID | None, mark: Mark, strict: bool
+    ) -> tuple[LiveSession, Outcome]:
+        async with self.db.write() as conn:
+            session = await resolve(conn, who, class_id, lock=True, strict=strict)
+            outcome = await record(conn, session, mark)
+            if outcome.applied:
+                data = marked_data(session.class_id, session.id, mark, outcome)
+                await enqueue(conn, session.class_id, "attendance.marked", data)
         return session, outcome
 
     async def mark(

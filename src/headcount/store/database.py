@@ -54,6 +54,12 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+async def _unchanged(_connection: asyncpg.Connection) -> None:
+    """The fetch pool's reset: its statements leave no transaction, lock, LISTEN or setting
+    behind (one that fails mid-command is terminated instead), and asyncpg's default reset
+    is a round trip per statement, as many as the statement itself."""
+
+
 class Database:
     def __init__(self, url: str, *, timeout: float = 5.0, pool_size: int = 20) -> None:
         self.url = async_url(url)
@@ -61,7 +67,7 @@ class Database:
         self.timeout = timeout
         self._fetch_pool: asyncpg.Pool | None = None
         self._fetch_pool_opening = asyncio.Lock()
-        self._compiled: dict[AnySelect, tuple[str, tuple[str, ...]]] = {}
+        self._compiled: dict[AnySelect, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         options: dict[str, Any] = {"pool_pre_ping": False}
         if self.is_sqlite:
             options["connect_args"] = {"timeout": timeout}
@@ -108,12 +114,15 @@ class Database:
         if self.is_sqlite:
             async with self.read() as conn:
                 return (await conn.execute(statement, params)).mappings().all()
-        sql, names = self._compile(statement)
+        sql, names, values = self._compile(statement)
+        values = {**values, **params}
         async with asyncio.timeout(self.timeout):
             pool = self._fetch_pool or await self._open_pool()
             held = await pool.acquire()
             try:
-                return await held.fetch(sql, *(params[n] for n in names))
+                return await held.fetch(sql, *(values[n] for n in names))
+            except asyncpg.PostgresError:
+                raise  # the server answered: the connection is fine
             except BaseException:
                 # Failed, cancelled or timed out mid-command: releasing it as it is would wait
                 # for the server to acknowledge a cancel, which a hung server never does.
@@ -122,11 +131,14 @@ class Database:
             finally:
                 await pool.release(held)
 
-    def _compile(self, statement: AnySelect) -> tuple[str, tuple[str, ...]]:
+    def _compile(self, statement: AnySelect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        """The SQL, its parameters' names in order, and the values the statement itself gives
+        (its literals); the caller's parameters fill in the rest."""
         known = self._compiled.get(statement)
         if known is None:
             compiled = statement.compile(dialect=self.engine.dialect)
-            known = (compiled.string, tuple(compiled.positiontup or ()))
+            given = {name: value for name, value in compiled.params.items() if value is not None}
+            known = (compiled.string, tuple(compiled.positiontup or ()), given)
             self._compiled[statement] = known
         return known
 
@@ -135,7 +147,11 @@ class Database:
             if self._fetch_pool is None:
                 dsn = self.engine.url.set(drivername="postgresql").render_as_string(False)
                 self._fetch_pool = await asyncpg.create_pool(
-                    dsn, min_size=0, max_size=FETCH_POOL_SIZE, timeout=self.timeout
+                    dsn,
+                    min_size=0,
+                    max_size=FETCH_POOL_SIZE,
+                    timeout=self.timeout,
+                    reset=_unchanged,
                 )
         return self._fetch_pool
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -14,12 +15,21 @@ def _insert(dialect: str, table: Any) -> Any:
 
 
 @cache
-def upsert(dialect: str, table: Any, keys: tuple[str, ...], updated: tuple[str, ...]) -> Any:
-    """INSERT … ON CONFLICT (`keys`) DO UPDATE `updated` to the inserted values; built once per
-    dialect and run with each row's values as parameters."""
+def upsert(
+    dialect: str,
+    table: Any,
+    keys: tuple[str, ...],
+    updated: tuple[str, ...],
+    where: Callable[[Any], Any] | None = None,
+) -> Any:
+    """INSERT … ON CONFLICT (`keys`) DO UPDATE `updated` to the inserted values, only where
+    `where(excluded)` holds when given; built once per dialect and run with each row's values
+    as parameters."""
     statement = _insert(dialect, table)
     return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in updated},
+        where=None if where is None else where(statement.excluded),
     )
 
 
