@@ -11,25 +11,21 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, true
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
 from headcount.domain import errors
 from headcount.domain.live import LiveSession
 from headcount.domain.management_inputs import ExcusalInput, ExcusalsQuery
-from headcount.domain.marking import EXCUSAL
+from headcount.domain.marking import EXCUSAL, fill_in
 from headcount.domain.schools import in_schools_of
 from headcount.domain.views import ExcusalView
 from headcount.security import Principal
 from headcount.store.database import Database
 from headcount.store.tables import (
-    Attendance,
-    AttendanceEvent,
-    AttendanceSession,
     Enrollment,
     Excusal,
-    Timestamp,
     User,
 )
 
@@ -105,7 +101,7 @@ class Excusals:
 
 async def excuse_at_start(conn: AsyncConnection, session: LiveSession, actor_id: uuid.UUID) -> None:
     """The roll call `session` opens with every enrolled student excused on its day marked
-    `excused`, audited with the excusal's reason. Two `INSERT … SELECT`s, whatever the class."""
+    `excused`, audited with the excusal's reason."""
     day = clock.as_utc(session.started_at).date()
     excused = (
         select(Enrollment.student_id, func.min(Excusal.reason).label("reason"))
@@ -118,45 +114,4 @@ async def excuse_at_start(conn: AsyncConnection, session: LiveSession, actor_id:
         .group_by(Enrollment.student_id)
         .subquery()
     )
-    session_id = literal(session.id, AttendanceSession.id.type)
-    status, source = literal("excused"), literal(EXCUSAL)
-    at: Any = literal(session.started_at, Timestamp)
-    await conn.execute(
-        insert(Attendance).from_select(
-            ["session_id", "class_id", "student_id", "status", "marked_at", "source"],
-            select(
-                session_id,
-                literal(session.class_id, AttendanceSession.class_id.type),
-                excused.c.student_id,
-                status,
-                at,
-                source,
-            ),
-        )
-    )
-    await conn.execute(
-        insert(AttendanceEvent).from_select(
-            [
-                "session_id",
-                "student_id",
-                "status",
-                "actor_id",
-                "source",
-                "marked_at",
-                "received_at",
-                "applied",
-                "reason",
-            ],
-            select(
-                session_id,
-                excused.c.student_id,
-                status,
-                literal(actor_id, AttendanceEvent.actor_id.type),
-                source,
-                at,
-                at,
-                true(),
-                excused.c.reason,
-            ),
-        )
-    )
+    await fill_in(conn, session, excused, ("excused", EXCUSAL, session.started_at), actor_id)
