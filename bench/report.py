@@ -65,20 +65,26 @@ def table(r: Results, sizes: tuple[int, ...]) -> list[str]:
             f"| {_ratio(ours, ref)} | {goal} |"
         )
 
-    for key, label in (("class", "GET /class/:id (30 students)"), ("me", "GET /auth/me")):
+    for key, label, times in (
+        ("class", "GET /class/:id (30 students)", 2),
+        ("me", "GET /auth/me", 3),
+    ):
         rps, ref_rps = r.get(f"{key}.rps", OURS), r.get(f"{key}.rps", REF)
         p99, ref_p99 = r.get(f"{key}.p99", OURS), r.get(f"{key}.p99", REF)
-        met = _check(rps >= 1.5 * ref_rps and p99 <= ref_p99, rps, ref_rps, p99, ref_p99)
-        row(f"{label}, req/s", f"{key}.rps", 0, f"≥ 1.5x with p99 no worse: {_verdict(met)}")
+        met = _check(rps >= times * ref_rps and p99 <= ref_p99, rps, ref_rps, p99, ref_p99)
+        row(f"{label}, req/s", f"{key}.rps", 0, f"≥ {times}x with p99 no worse: {_verdict(met)}")
         row(f"{label}, p50 ms", f"{key}.p50", 2)
         row(f"{label}, p99 ms", f"{key}.p99", 2)
     for size in sizes:
         key = f"fanout{size}"
         p99, ref_p99 = r.get(f"{key}.p99", OURS), r.get(f"{key}.p99", REF)
-        met = _check(p99 <= ref_p99, p99, ref_p99)
+        most = 0.8 if size <= 1000 else 1.0
+        met = _check(p99 <= most * ref_p99, p99, ref_p99)
+        msgs, ref_msgs = r.get(f"{key}.msgs", OURS), r.get(f"{key}.msgs", REF)
+        more = _verdict(_check(msgs >= ref_msgs, msgs, ref_msgs))
         row(f"fan-out to {size:,} sockets, p50 ms", f"{key}.p50", 1)
-        row(f"fan-out to {size:,} sockets, p99 ms", f"{key}.p99", 1, f"≤ 1x: {_verdict(met)}")
-        row(f"fan-out to {size:,} sockets, messages/s", f"{key}.msgs", 0)
+        row(f"fan-out to {size:,} sockets, p99 ms", f"{key}.p99", 1, f"≤ {most}x: {_verdict(met)}")
+        row(f"fan-out to {size:,} sockets, messages/s", f"{key}.msgs", 0, f"≥ 1x: {more}")
         row(f"fan-out to {size:,}, p50 ms, 2 workers + Redis", f"{key}.p50", 1, "report", TWO)
         row(f"fan-out to {size:,}, p99 ms, 2 workers + Redis", f"{key}.p99", 1, "report", TWO)
         row(f"fan-out to {size:,}, messages/s, 2 workers + Redis", f"{key}.msgs", 0, "", TWO)
@@ -87,7 +93,7 @@ def table(r: Results, sizes: tuple[int, ...]) -> list[str]:
         "DONE on 1,000 unmarked, median ms",
         "done.p50",
         1,
-        f"≤ 1x: {_verdict(_check(done <= ref_done, done, ref_done))}",
+        f"≤ 0.8x: {_verdict(_check(done <= 0.8 * ref_done, done, ref_done))}",
     )
     row("DONE on 1,000 unmarked, slowest ms", "done.max", 1)
     logins, ref_logins = r.get("login.rps", OURS), r.get("login.rps", REF)
@@ -116,7 +122,7 @@ def table(r: Results, sizes: tuple[int, ...]) -> list[str]:
         f"| {_num(busy[REF], 1)} | {_ratio(busy[OURS], busy[REF])} | |"
     )
     per = r.get("rss.per_socket", OURS)
-    row("RSS per socket, KiB", "rss.per_socket", 1, f"≤ 10 KiB: {_verdict(_check(per <= 10, per))}")
+    row("RSS per socket, KiB", "rss.per_socket", 1, f"≤ 8 KiB: {_verdict(_check(per <= 8, per))}")
     return lines
 
 
@@ -213,9 +219,11 @@ the tails; each section records the load average at its start and end. `make ben
 BENCH_ARGS='--profile DIR'` also samples Headcount with py-spy (`--gil`, collapsed stacks) in
 an extra, uncounted run of each load and prints where the time went.
 
-Goals (issue "[performance]"): HTTP reads ≥ 1.5x the reference's req/s with p99 no worse;
-fan-out p99 ≤ the reference's at 1,000 and 5,000; `DONE` of 1,000 no slower; logins ≥ 95% of
-the bcrypt bound; ≤ 10 KiB RSS per idle socket.
+Goals (issue "[perf-district]", which raised those of "[performance]"): GET /class/:id ≥ 2x
+and GET /auth/me ≥ 3x the reference's req/s with p99 no worse; fan-out p99 ≤ 0.8x the
+reference's at 1,000 sockets and ≤ 1x at 5,000, messages/s ≥ 1x; `DONE` of 1,000 ≤ 0.8x;
+logins ≥ 95% of the bcrypt bound; ≤ 8 KiB RSS per idle socket. Sections before this change were
+judged by the earlier goals.
 
 {MARKER}
 """
