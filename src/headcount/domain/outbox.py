@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import String, bindparam, insert, literal, or_, select, true
+from sqlalchemy import ColumnElement, String, and_, bindparam, insert, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
@@ -53,16 +53,23 @@ def body(event_type: EventType, data: dict[str, Any], at: datetime) -> str:
     return orjson.dumps(payload).decode()
 
 
-def for_endpoints(event_type: EventType, payload: Any, when: Any = None) -> Any:
-    """The INSERT … SELECT of one outbox row per active endpoint of the class's school (or its
-    district) that wants `event_type`, with `payload` (a SQL expression) as the body, if
-    `when` holds. Its parameters: `class_id`, and `now` for when it was made and is due."""
-    now = bindparam("now", type_=Timestamp)
-    wanted = select(WebhookEndpoint.id, literal(event_type), payload, now, now).where(
+def _wanting(event_type: EventType) -> ColumnElement[bool]:
+    """Active endpoints of the class's school (the `class_id` parameter) or its district that
+    want `event_type`."""
+    return and_(
         WebhookEndpoint.active,
         WebhookEndpoint.events.contains(f",{event_type},"),
         or_(WebhookEndpoint.school_id == _SCHOOL, WebhookEndpoint.school_id == _DISTRICT),
-        true() if when is None else when,
+    )
+
+
+def for_endpoints(event_type: EventType, payload: Any, when: Any = None) -> Any:
+    """The INSERT … SELECT of one outbox row per endpoint `_wanting` the event, with `payload`
+    (a SQL expression) as the body, if `when` holds. Its parameters: `class_id`, and `now` for
+    when it was made and is due."""
+    now = bindparam("now", type_=Timestamp)
+    wanted = select(WebhookEndpoint.id, literal(event_type), payload, now, now).where(
+        _wanting(event_type), true() if when is None else when
     )
     return insert(OutboxMessage).from_select(
         ["endpoint_id", "event_type", "payload", "created_at", "due_at"], wanted
@@ -74,27 +81,50 @@ def _enqueue(event_type: EventType) -> Any:
     return for_endpoints(event_type, bindparam("payload", type_=String))
 
 
+@cache
+def _endpoints(event_type: EventType) -> Any:
+    return select(WebhookEndpoint.id).where(_wanting(event_type))
+
+
 async def enqueue(
     conn: AsyncConnection, class_id: uuid.UUID, event_type: EventType, data: dict[str, Any]
 ) -> None:
-    """`for_endpoints` with `data` as the event's data, in the caller's transaction."""
-    await enqueue_each(conn, class_id, event_type, [data])
+    """`for_endpoints` with `data` as the event's data, in the caller's transaction: one
+    round trip, whether or not an endpoint wants it."""
+    now = clock.now()
+    params = {"class_id": class_id, "now": now, "payload": body(event_type, data, now)}
+    await conn.execute(_enqueue(event_type), params)
 
 
-async def enqueue_each(
+async def wanting(
+    conn: AsyncConnection, class_id: uuid.UUID, event_type: EventType
+) -> list[uuid.UUID]:
+    """The endpoints that want `event_type` of the class: asked once before many events."""
+    return list(await conn.scalars(_endpoints(event_type), {"class_id": class_id}))
+
+
+async def enqueue_for(
     conn: AsyncConnection,
-    class_id: uuid.UUID,
+    endpoints: list[uuid.UUID],
     event_type: EventType,
     each: list[dict[str, Any]],
 ) -> None:
-    """`enqueue` for each of `each`, in one round trip (asyncpg pipelines executemany)."""
-    if not each:
-        return
+    """`enqueue` for each of `each` (a whole class's absences at `DONE`) to `endpoints`, from
+    `wanting`, in multi-row INSERTs."""
     now = clock.now()
-    params = [
-        {"class_id": class_id, "now": now, "payload": body(event_type, data, now)} for data in each
+    rows = [
+        {
+            "endpoint_id": endpoint,
+            "event_type": event_type,
+            "payload": body(event_type, data, now),
+            "created_at": now,
+            "due_at": now,
+        }
+        for data in each
+        for endpoint in endpoints
     ]
-    await conn.execute(_enqueue(event_type), params)
+    if rows:
+        await conn.execute(insert(OutboxMessage), rows)
 
 
 async def enqueue_absence_mail(

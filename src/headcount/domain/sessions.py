@@ -38,7 +38,7 @@ from headcount.domain.marking import (
     record,
     record_absences,
 )
-from headcount.domain.outbox import enqueue, enqueue_absence_mail, enqueue_each
+from headcount.domain.outbox import enqueue, enqueue_absence_mail, enqueue_for, wanting
 from headcount.domain.records import Records
 from headcount.domain.throttle import Throttle
 from headcount.domain.views import (
@@ -76,16 +76,18 @@ async def _announce_finish(
     marked absent, in the transaction that finished the roll call."""
     finished = {**_started(session), "endedAt": clock.iso(now), "summary": dict(tally)}
     await enqueue(conn, session.class_id, "session.finished", finished)
-    absent = await conn.scalars(
-        select(Attendance.student_id).where(
-            Attendance.session_id == session.id, Attendance.source == DONE
+    endpoints = await wanting(conn, session.class_id, "student.absent")
+    if endpoints:
+        absent = await conn.scalars(
+            select(Attendance.student_id).where(
+                Attendance.session_id == session.id, Attendance.source == DONE
+            )
         )
-    )
-    each = [
-        {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
-        for student_id in absent
-    ]
-    await enqueue_each(conn, session.class_id, "student.absent", each)
+        each = [
+            {**_started(session), "studentId": str(student_id), "endedAt": clock.iso(now)}
+            for student_id in absent
+        ]
+        await enqueue_for(conn, endpoints, "student.absent", each)
     if mail:
         await enqueue_absence_mail(conn, session.class_id, session.id, now.date().isoformat())
 

@@ -207,8 +207,10 @@ class Attendance(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("attendance_sessions.id", ondelete="CASCADE")
     )
-    class_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
-    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # No foreign keys but the session's (migration 0009): the class is copied from the session
+    # by every write, and the student is one enrolled in it, checked by the same statement.
+    class_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    student_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     # When the mark was made (the client's markedAt, clamped to our clock): last writer wins.
     marked_at: Mapped[datetime] = mapped_column(Timestamp)
@@ -216,7 +218,9 @@ class Attendance(Base):
 
 
 class AttendanceEvent(Base):
-    """The audit trail: every mark applied or refused, and every absence `DONE` filled in."""
+    """The audit trail: every mark applied or refused, and every absence `DONE` filled in.
+    Its session and student have no foreign keys: each event is written beside the mark or
+    refusal it records, after the checks that wrote or refused it (migration 0009)."""
 
     __tablename__ = "attendance_events"
     __table_args__ = (
@@ -237,10 +241,8 @@ class AttendanceEvent(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("attendance_sessions.id", ondelete="CASCADE")
-    )
-    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    session_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    student_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     source: Mapped[str] = mapped_column(String(16))
