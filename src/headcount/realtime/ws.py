@@ -9,9 +9,6 @@ from typing import Any
 
 import orjson
 import structlog
-from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -20,6 +17,7 @@ from headcount import metrics
 from headcount.domain import errors
 from headcount.domain.errors import DomainError
 from headcount.domain.inputs import CheckInInput, MarkInput, SessionTarget
+from headcount.domain.message_rate import MessageRate
 from headcount.failures import failure_of
 from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.hub import Hub, next_in_order
@@ -30,7 +28,6 @@ from headcount.services import Services
 
 log = structlog.get_logger(__name__)
 PATH = "/ws"
-MESSAGES_PER_SECOND = RateLimitItemPerSecond(50)
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
 STUDENTS = ("student",)
@@ -55,6 +52,7 @@ class Connection:
     dispatcher: Dispatcher
     hub: Hub
     order: int = field(default_factory=next_in_order)
+    rate: MessageRate = field(default_factory=MessageRate)
     _inbox: list[str | bytes] = field(default_factory=list)
     _worker: asyncio.Task[None] | None = None
 
@@ -175,11 +173,10 @@ def _parse(raw: str | bytes) -> tuple[str, Any]:
 class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def handle(self, conn: Connection, raw: str | bytes) -> None:
         try:
-            if not self._limiter.hit(MESSAGES_PER_SECOND, str(conn.order)):
+            if not conn.rate.allows():
                 raise errors.too_many_requests(1)
             await self._dispatch(conn, raw)
         except Exception as exc:
