@@ -17,7 +17,19 @@ import uuid
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Boolean, String, Uuid, bindparam, cast, exists, insert, or_, select
+from sqlalchemy import (
+    CTE,
+    Boolean,
+    Exists,
+    String,
+    Uuid,
+    bindparam,
+    cast,
+    exists,
+    insert,
+    or_,
+    select,
+)
 
 from headcount import clock
 from headcount.domain.live import LiveSession
@@ -46,11 +58,15 @@ from headcount.store.tables import (
 _SESSION_ID = uuid.UUID(int=0)
 
 
-def _statement() -> AnySelect:
-    student_id = bindparam("student_id", type_=Uuid)
-    marked_at = bindparam("marked_at", type_=Timestamp)
-    status, source = bindparam("status", type_=String), bindparam("source", type_=String)
-    running = (
+_STUDENT = bindparam("student_id", type_=Uuid)
+_STATUS, _SOURCE = bindparam("status", type_=String), bindparam("source", type_=String)
+_MARKED_AT = bindparam("marked_at", type_=Timestamp)
+_ACTOR, _OP = bindparam("actor_id", type_=Uuid), bindparam("op_id", type_=Uuid)
+
+
+def _running() -> CTE:
+    """The class's running session, if the caller may mark in it, held FOR SHARE."""
+    return (
         select(
             AttendanceSession.id,
             AttendanceSession.class_id,
@@ -63,57 +79,54 @@ def _statement() -> AnySelect:
         .where(
             AttendanceSession.class_id == bindparam("class_id", type_=Uuid),
             AttendanceSession.ended_at.is_(None),
-            or_(
-                Class.teacher_id == bindparam("actor_id", type_=Uuid),
-                bindparam("checks_in", type_=Boolean),
-            ),
+            or_(Class.teacher_id == _ACTOR, bindparam("checks_in", type_=Boolean)),
         )
         .with_for_update(read=True, of=AttendanceSession)
         .cte("running")
     )
-    enrolled = exists().where(
-        Enrollment.class_id == running.c.class_id, Enrollment.student_id == student_id
-    )
+
+
+def _written(running: CTE, enrolled: Exists) -> CTE:
+    """The mark, upserted where it wins, unless its opId was applied in the session."""
     replayed = exists().where(
         AttendanceEvent.session_id == running.c.id,
-        AttendanceEvent.op_id == bindparam("op_id", type_=Uuid),
+        AttendanceEvent.op_id == _OP,
         AttendanceEvent.applied,
     )
-    written = (
+    values = select(running.c.id, running.c.class_id, _STUDENT, _STATUS, _MARKED_AT, _SOURCE)
+    written: CTE = (
         upsert_mark("postgresql")
         .from_select(
             ["session_id", "class_id", "student_id", "status", "marked_at", "source"],
-            select(running.c.id, running.c.class_id, student_id, status, marked_at, source).where(
-                enrolled, ~replayed
-            ),
+            values.where(enrolled, ~replayed),
         )
         .returning(Attendance.session_id)
         .cte("written")
     )
-    applied = exists(select(written.c.session_id))
-    audit_columns = (
-        "session_id",
-        "student_id",
-        "status",
-        "actor_id",
-        "source",
-        "marked_at",
-        "received_at",
-        "applied",
-        "op_id",
+    return written
+
+
+def _audit(running: CTE, enrolled: Exists, applied: Exists) -> CTE:
+    """The mark's audit event, applied or not, if the student is in the class."""
+    columns = ("session_id", "student_id", "status", "actor_id", "source", "marked_at")
+    event = select(running.c.id, _STUDENT, _STATUS, _ACTOR, _SOURCE, _MARKED_AT).add_columns(
+        bindparam("now", type_=Timestamp), applied, _OP
     )
-    audited = select(
-        running.c.id,
-        student_id,
-        status,
-        bindparam("actor_id", type_=Uuid),
-        source,
-        marked_at,
-        bindparam("now", type_=Timestamp),
-        applied,
-        bindparam("op_id", type_=Uuid),
-    ).where(enrolled)
-    audit = insert(AttendanceEvent).from_select(audit_columns, audited).cte("audit")
+    return (
+        insert(AttendanceEvent)
+        .from_select([*columns, "received_at", "applied", "op_id"], event.where(enrolled))
+        .cte("audit")
+    )
+
+
+def _statement() -> AnySelect:
+    running = _running()
+    enrolled = exists().where(
+        Enrollment.class_id == running.c.class_id, Enrollment.student_id == _STUDENT
+    )
+    written = _written(running, enrolled)
+    applied = exists(select(written.c.session_id))
+    # The webhook's body with the session's id where the stand-in was (see `record`).
     payload = (
         bindparam("head", type_=String)
         + cast(running.c.id, String)
@@ -121,7 +134,7 @@ def _statement() -> AnySelect:
     )
     announced = for_endpoints("attendance.marked", payload, applied).cte("announced")
     return select(running, enrolled.label("enrolled"), applied.label("applied")).add_cte(
-        audit, announced
+        _audit(running, enrolled, applied), announced
     )
 
 
