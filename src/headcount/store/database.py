@@ -55,9 +55,10 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
 
 async def _unchanged(_connection: asyncpg.Connection) -> None:
-    """The fetch pool's reset: its statements leave no transaction, lock, LISTEN or setting
-    behind (one that fails mid-command is terminated instead), and asyncpg's default reset
-    is a round trip per statement, as many as the statement itself."""
+    """The fetch pool's reset: nothing. Its statements leave no transaction, lock, LISTEN or
+    setting behind (one the server refuses ends its own implicit transaction; one cancelled
+    or timed out is terminated, not released), and asyncpg's default reset is a round trip
+    per statement, as many as the statements themselves."""
 
 
 class Database:
