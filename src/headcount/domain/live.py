@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,7 +19,7 @@ from headcount.domain.access import ClassFacts, Need
 from headcount.domain.schools import in_schools_of
 from headcount.domain.views import Counts, counts_of
 from headcount.security import Principal
-from headcount.store.database import AnySelect
+from headcount.store.database import AnySelect, Row
 from headcount.store.tables import Attendance, AttendanceSession, Class, Enrollment
 
 
@@ -41,14 +40,16 @@ class LiveSession:
         return "late" if moment >= late_from else "present"
 
 
-def live_session(row: Any) -> LiveSession:
+def live_session(row: Row) -> LiveSession:
+    """The session of a row of `active_sessions`, by column name (a SQLAlchemy row's
+    `_mapping`, or an asyncpg record)."""
     return LiveSession(
-        row.id,
-        row.class_id,
-        clock.as_utc(row.started_at),
-        row.checkin_secret,
-        bool(row.checkin_open),
-        row.late_after_minutes,
+        row["id"],
+        row["class_id"],
+        clock.as_utc(row["started_at"]),
+        row["checkin_secret"],
+        bool(row["checkin_open"]),
+        row["late_after_minutes"],
     )
 
 
@@ -99,12 +100,12 @@ async def resolve(
         query = _OF_CLASS_LOCKED if lock else _OF_CLASS
         row = (await conn.execute(query, {"class_id": class_id})).first()
         if row is not None and access.allows(who, ClassFacts(row.teacher_id, False), need):
-            return live_session(row)
+            return live_session(row._mapping)
         # No session running, or not theirs, or theirs through the class's school (which the
         # quick rule above does not know): the access check says which.
         await access.require(conn, who, class_id, need, live=not strict)
         if row is not None:
-            return live_session(row)
+            return live_session(row._mapping)
         raise errors.no_active_session()
     if class_id is not None:
         await access.require(conn, who, class_id, need, live=not strict)
@@ -135,7 +136,7 @@ async def resolve(
     row = (await conn.execute(query)).first()
     if row is None:
         raise errors.no_active_session()
-    return live_session(row)
+    return live_session(row._mapping)
 
 
 async def counts(conn: AsyncConnection, session_id: uuid.UUID) -> Counts:

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from headcount import clock
-from headcount.domain.live import LiveSession
+from headcount.domain.live import LiveSession, active_sessions, live_session
 from headcount.domain.marking import (
     CHECK_IN,
     STORED_MARK,
@@ -67,18 +67,10 @@ _ACTOR, _OP = bindparam("actor_id", type_=Uuid), bindparam("op_id", type_=Uuid)
 def _running() -> CTE:
     """The class's running session, if the caller may mark in it, held FOR SHARE."""
     return (
-        select(
-            AttendanceSession.id,
-            AttendanceSession.class_id,
-            AttendanceSession.started_at,
-            AttendanceSession.checkin_secret,
-            AttendanceSession.checkin_open,
-            AttendanceSession.late_after_minutes,
-        )
+        active_sessions()
         .join(Class, Class.id == AttendanceSession.class_id)
         .where(
             AttendanceSession.class_id == bindparam("class_id", type_=Uuid),
-            AttendanceSession.ended_at.is_(None),
             or_(Class.teacher_id == _ACTOR, bindparam("checks_in", type_=Boolean)),
         )
         .with_for_update(read=True, of=AttendanceSession)
@@ -176,14 +168,7 @@ async def record(
     if not rows or not rows[0]["enrolled"]:
         return None
     row = rows[0]
-    session = LiveSession(
-        row["id"],
-        row["class_id"],
-        clock.as_utc(row["started_at"]),
-        row["checkin_secret"],
-        row["checkin_open"],
-        row["late_after_minutes"],
-    )
+    session = live_session(row)
     if row["applied"]:
         return session, Outcome(True, mark.status, moment)
     (now_stored,) = await db.fetch(STORED_MARK, session_id=session.id, student_id=mark.student_id)

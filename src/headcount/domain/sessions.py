@@ -150,7 +150,7 @@ class Sessions:
                 await enqueue(conn, session.class_id, "session.started", _started(session))
                 opened = True
             else:
-                session = live_session(row)
+                session = live_session(row._mapping)
         if opened:
             await self.events.publish(
                 SessionOpened(session.class_id, session.id, session.started_at)
