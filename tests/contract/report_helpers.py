@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
 
+from headcount.domain import tallies
 from headcount.store.database import Database
 from headcount.store.tables import Attendance, AttendanceSession, Class, Org
 from tests.support.client import Account, Api
@@ -19,9 +20,15 @@ def at_nine(day: date) -> datetime:
 
 
 async def past_session(
-    api: Api, teacher: Account, class_id: str, day: date, marks: Sequence[tuple[Account, str]]
+    api: Api,
+    teacher: Account,
+    class_id: str,
+    day: date,
+    marks: Sequence[tuple[Account, str]],
+    tallied: bool = True,
 ) -> None:
-    """A roll call finished on `day` (09:00-09:45 UTC) with `marks`, as DONE leaves one."""
+    """A roll call finished on `day` (09:00-09:45 UTC) with `marks`, tallied as DONE leaves
+    one, or not as a bulk load leaves one."""
     session_id = uuid.uuid4()
     started = at_nine(day)
     database = Database(api.server.backend.database_url)
@@ -34,6 +41,7 @@ async def past_session(
                     started_by=uuid.UUID(teacher.id),
                     started_at=started,
                     ended_at=started + timedelta(minutes=45),
+                    tallied=tallied,
                 )
             )
             for student, status in marks:
@@ -47,6 +55,8 @@ async def past_session(
                         source="ws",
                     )
                 )
+            if tallied:
+                await tallies.tally_session(conn, session_id, started)
     finally:
         await database.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -87,6 +88,14 @@ async def test_a_correction_shows_everywhere_the_mark_does(api: Api) -> None:
     assert [r[2] for r in rows[1:]] == ["late", "present"]
     mine = ok(await api.request("GET", f"/class/{class_id}/my-attendance", ada.token))
     assert mine == {"classId": class_id, "status": "late"}
+    # The whole month: the report adds up the tally DONE left, which the correction moved.
+    first = datetime.now(UTC).date().replace(day=1)
+    month = f"from={first}&to={(first + timedelta(days=31)).replace(day=1) - timedelta(days=1)}"
+    totals = ok(await api.request("GET", f"/reports/students?{month}", teacher.token))
+    assert {t["id"]: (t["present"], t["late"], t["absent"]) for t in totals} == {
+        ada.id: (0, 1, 0),
+        bo.id: (1, 0, 0),
+    }
 
     events = ok(
         await api.request(

@@ -4,7 +4,8 @@ changes a student's status in a finished session, with a reason.
 A correction is an ordinary write of the stored mark, plus an audit event (source `amend`,
 with the reason and the status it replaced) and an `attendance.amended` webhook in the
 outbox, all in one transaction. Every summary, history, matrix and CSV reads the stored
-marks, so each shows the correction with no rule of its own. Running sessions are refused:
+marks, so each shows the correction with no rule of its own; the reports' monthly tallies
+(domain/tallies.py) move with it in the same transaction. Running sessions are refused:
 their marks are the roll call's, with its own rules for who wins.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock
-from headcount.domain import access, errors
+from headcount.domain import access, errors, tallies
 from headcount.domain.access import Need
 from headcount.domain.errors import DomainError
 from headcount.domain.events import Amended, EventSink
@@ -61,7 +62,7 @@ class Corrections:
         now = clock.now()
         async with self.db.write() as conn:
             await access.require(conn, who, class_id, Need.MANAGE)
-            started_at = await _finished_session(conn, class_id, session_id)
+            started_at, tallied = await _finished_session(conn, class_id, session_id)
             previous = await conn.scalar(
                 select(Attendance.status)
                 .where(Attendance.session_id == session_id, Attendance.student_id == student_id)
@@ -72,6 +73,10 @@ class Corrections:
             changed = previous != change.status
             if changed:
                 await _write(conn, who, session_id, student_id, change, previous, now)
+                if tallied:
+                    await tallies.amend(
+                        conn, class_id, student_id, started_at, previous, change.status
+                    )
                 amended = {
                     "classId": str(class_id),
                     "sessionId": str(session_id),
@@ -103,21 +108,23 @@ class Corrections:
 
 async def _finished_session(
     conn: AsyncConnection, class_id: uuid.UUID, session_id: uuid.UUID
-) -> datetime:
-    """When the class's finished session `session_id` started; a running one is refused."""
+) -> tuple[datetime, bool]:
+    """When the class's finished session `session_id` started, and whether it is tallied; a
+    running one is refused."""
     row = (
         await conn.execute(
-            select(AttendanceSession.started_at, AttendanceSession.ended_at).where(
-                AttendanceSession.id == session_id, AttendanceSession.class_id == class_id
-            )
+            select(
+                AttendanceSession.started_at,
+                AttendanceSession.ended_at,
+                AttendanceSession.tallied,
+            ).where(AttendanceSession.id == session_id, AttendanceSession.class_id == class_id)
         )
     ).first()
     if row is None:
         raise errors.session_not_found()
     if row.ended_at is None:
         raise errors.session_in_progress()
-    started_at: datetime = row.started_at
-    return started_at
+    return row.started_at, bool(row.tallied)
 
 
 async def _write(

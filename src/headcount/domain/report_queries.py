@@ -12,13 +12,33 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, case, cast, exists, func, or_, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from headcount.domain import tallies
 from headcount.domain.schools import in_schools_of
 from headcount.security import Principal
-from headcount.store.tables import Attendance, AttendanceSession, Class, Org, User
+from headcount.store.tables import (
+    Attendance,
+    AttendanceSession,
+    AttendanceTally,
+    Class,
+    Org,
+    User,
+)
 
 DAY = datetime.timedelta(days=1)
 # "Not taken today" looks back at the same weekday of the four weeks before.
@@ -70,12 +90,39 @@ def _sessions(within: ColumnElement[bool], first: datetime.date, last: datetime.
     )
 
 
-def _marks(
-    within: ColumnElement[bool], first: datetime.date, last: datetime.date, *columns: Any
-) -> Any:
-    """`columns` of the caller's marks in finished sessions of the range (the index on
-    status, session and student holds all a report reads of a mark)."""
-    return select(*columns).where(Attendance.session_id.in_(_sessions(within, first, last)))
+def _one_by_one(within: ColumnElement[bool], first: datetime.date, last: datetime.date) -> Any:
+    """Per student, the marks of the range that no tally of a whole month holds: those of its
+    partial months, and those of sessions never tallied (domain/tallies.py). The index on
+    status, session and student holds all this reads of a mark."""
+    start, end = tallies.full_months(first, last)
+    untallied = or_(
+        ~AttendanceSession.tallied,
+        AttendanceSession.started_at < start_of(start),
+        AttendanceSession.started_at >= start_of(end),
+    )
+    return (
+        select(
+            Attendance.student_id,
+            func.count().label("sessions"),
+            *(func.count().filter(Attendance.status == s).label(s) for s in tallies.STATUSES),
+        )
+        .where(Attendance.session_id.in_(_sessions(within, first, last).where(untallied)))
+        .group_by(Attendance.student_id)
+    )
+
+
+def _tallied(within: ColumnElement[bool], first: datetime.date, last: datetime.date) -> Any:
+    """Per student, the tallies of the range's whole months."""
+    start, end = tallies.full_months(first, last)
+    return (
+        select(
+            AttendanceTally.student_id,
+            *(func.sum(AttendanceTally.__table__.c[n]).label(n) for n in tallies.COUNTS),
+        )
+        .join(Class, Class.id == AttendanceTally.class_id)
+        .where(within, AttendanceTally.month >= start, AttendanceTally.month < end)
+        .group_by(AttendanceTally.student_id)
+    )
 
 
 def totals(
@@ -83,17 +130,13 @@ def totals(
 ) -> Select[Any]:
     """Per student: sessions, each status, and the attendance rate (SPEC §4's rule, as
     `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none."""
-    statuses = ("present", "late", "absent", "excused")
+    parts = union_all(_one_by_one(within, first, last), _tallied(within, first, last)).subquery()
     per_student = (
-        _marks(
-            within,
-            first,
-            last,
-            Attendance.student_id,
-            func.count().label("sessions"),
-            *(func.count().filter(Attendance.status == s).label(s) for s in statuses),
+        select(
+            parts.c.student_id,
+            *(cast(func.sum(parts.c[n]), Integer).label(n) for n in tallies.COUNTS),
         )
-        .group_by(Attendance.student_id)
+        .group_by(parts.c.student_id)
         .subquery()
     )
     c = per_student.c
@@ -105,7 +148,7 @@ def totals(
             User.id,
             User.name,
             User.email,
-            *(c[name] for name in ("sessions", *statuses)),
+            *(c[name] for name in tallies.COUNTS),
             rate.label("rate"),
             attended.label("attended"),
             counted.label("counted"),

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from headcount import clock, metrics
-from headcount.domain import access, checkin, errors, marking_statement
+from headcount.domain import access, checkin, errors, marking_statement, tallies
 from headcount.domain.access import Need
 from headcount.domain.events import EventSink, Finished, Marked, SessionOpened, Summarized
 from headcount.domain.excusals import excuse_at_start
@@ -269,11 +269,12 @@ class Sessions:
             closed = await conn.execute(
                 update(AttendanceSession)
                 .where(AttendanceSession.id == session.id, AttendanceSession.ended_at.is_(None))
-                .values(ended_at=now)
+                .values(ended_at=now, tallied=True)
             )
             if closed.rowcount != 1:
                 raise errors.no_active_session()
             await record_absences(conn, session, teacher.user_id, now)
+            await tallies.tally_session(conn, session.id, session.started_at)
             tally = await counts(conn, session.id)
             await _announce_finish(conn, session, tally, now, self.mail)
         await self.events.publish(Finished(session.class_id, tally))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
     text,
     true,
 )
@@ -188,6 +189,8 @@ class AttendanceSession(Base):
     checkin_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     checkin_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
     late_after_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Whether its marks are in `attendance_tallies` (domain/tallies.py); set as it finishes.
+    tallied: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class Attendance(Base):
@@ -215,6 +218,21 @@ class Attendance(Base):
     # When the mark was made (the client's markedAt, clamped to our clock): last writer wins.
     marked_at: Mapped[datetime] = mapped_column(Timestamp)
     source: Mapped[str] = mapped_column(String(16), server_default="ws")
+
+
+class AttendanceTally(Base):
+    """A student's marks in a class's tallied sessions of one month (domain/tallies.py)."""
+
+    __tablename__ = "attendance_tallies"
+
+    class_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day, in UTC
+    sessions: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int] = mapped_column(Integer)
+    late: Mapped[int] = mapped_column(Integer)
+    absent: Mapped[int] = mapped_column(Integer)
+    excused: Mapped[int] = mapped_column(Integer)
 
 
 class AttendanceEvent(Base):

@@ -1,4 +1,4 @@
-"""The two INSERT variants both backends speak, each in its own dialect."""
+"""The INSERT variants both backends speak, each in its own dialect."""
 
 from __future__ import annotations
 
@@ -35,3 +35,17 @@ def upsert(
 
 def insert_ignoring_duplicates(conn: AsyncConnection, table: Any) -> Any:
     return _insert(conn.dialect.name, table).on_conflict_do_nothing()
+
+
+@cache
+def upsert_adding(dialect: str, table: Any, keys: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (`keys`) DO UPDATE adding each inserted count to the stored one."""
+    statement = _insert(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={
+            column.name: column + statement.excluded[column.name]
+            for column in statement.table.c
+            if column.name not in keys
+        },
+    )
