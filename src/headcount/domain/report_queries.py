@@ -92,8 +92,12 @@ def _sessions(within: ColumnElement[bool], first: datetime.date, last: datetime.
 
 def _one_by_one(within: ColumnElement[bool], first: datetime.date, last: datetime.date) -> Any:
     """Per student, the marks of the range that no tally of a whole month holds: those of its
-    partial months, and those of sessions never tallied (domain/tallies.py). The index on
-    status, session and student holds all this reads of a mark."""
+    partial months, and those of sessions never tallied (domain/tallies.py).
+
+    Naming every status (the check constraint allows no other) lets the index on status,
+    session and student answer session by session without the table. Without it PostgreSQL
+    scanned every mark of every year to find a few weeks' (0.8 s against 0.2 s in the bench,
+    and growing with the years kept)."""
     start, end = tallies.full_months(first, last)
     untallied = or_(
         ~AttendanceSession.tallied,
@@ -106,7 +110,10 @@ def _one_by_one(within: ColumnElement[bool], first: datetime.date, last: datetim
             func.count().label("sessions"),
             *(func.count().filter(Attendance.status == s).label(s) for s in tallies.STATUSES),
         )
-        .where(Attendance.session_id.in_(_sessions(within, first, last).where(untallied)))
+        .where(
+            Attendance.session_id.in_(_sessions(within, first, last).where(untallied)),
+            Attendance.status.in_(tallies.STATUSES),
+        )
         .group_by(Attendance.student_id)
     )
 
