@@ -12,8 +12,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(VENV)/.runtime  ## install, migrate, serve on http://127.0.0.1:3000 (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/headcount serve
 
+# Test files run in TEST_WORKERS processes (pytest-xdist), each with its own servers and
+# databases: most of a test's time is spent waiting on servers, so two keep two cores busy.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.dev $(if $(HAVE_NPM),$(NODE_TESTS)/node_modules/.installed)  ## every test; PostgreSQL, Redis, Chromium and Node when present (HEADCOUNT_REQUIRE=postgres,redis,browser,node makes them mandatory)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests bench
