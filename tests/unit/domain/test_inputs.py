@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,8 +18,9 @@ from headcount.domain.inputs import (
     StudentDayQuery,
 )
 
-CLASS_ID = str(uuid.uuid4())
-STUDENT_ID = str(uuid.uuid4())
+# Fixed, because a test's name holds one: every pytest-xdist worker must collect the same names.
+CLASS_ID = "0b7e4f2a-5d1c-4e8a-9f3b-2c6d8e1a4b70"
+STUDENT_ID = "6a2d9c4e-1f7b-4a3c-8e5d-0b9f2a7c6e13"
 MARK = {"classId": CLASS_ID, "studentId": STUDENT_ID, "status": "present"}
 SIGNUP = {"email": "ann@school.example", "password": "secret-pass", "role": "student"}
 
