@@ -140,6 +140,17 @@ def prune(
     typer.echo(asyncio.run(prune_events(settings, kept, dry_run)))
 
 
+@db_app.command()
+def retally() -> None:
+    """Count the reports' monthly tallies afresh from the marks: after marks or roll calls
+    were written or changed outside Headcount."""
+    from headcount.tally_cli import retally_all
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    typer.echo(asyncio.run(retally_all(settings)))
+
+
 @app.command()
 def seed(
     students: Annotated[int, typer.Option(min=0, max=10_000)] = 5,

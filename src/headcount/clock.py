@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 
 def now() -> datetime:
     """The current UTC time truncated to milliseconds, so stored and rendered values agree."""
     moment = datetime.now(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def start_of(day: date) -> datetime:
+    """Midnight UTC at the start of `day`: days of the reports and tallies are UTC days."""
+    return datetime.combine(day, time(), UTC)
 
 
 def as_utc(moment: datetime) -> datetime:

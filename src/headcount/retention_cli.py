@@ -5,17 +5,14 @@ from __future__ import annotations
 from headcount import clock
 from headcount.domain.retention import prune
 from headcount.settings import Settings
-from headcount.store.database import Database
-
-# One DELETE over years of events may run for minutes; the server's DB_TIMEOUT is for requests.
-PRUNE_TIMEOUT = 3600.0
+from headcount.store.database import MAINTENANCE_TIMEOUT, Database
 
 
 async def prune_events(settings: Settings, days: int, dry_run: bool) -> str:
     """What was (or would be) deleted, as one line; 0 days keeps everything."""
     if days == 0:
         return "Audit events are kept forever (AUDIT_RETENTION_DAYS unset or 0): nothing pruned."
-    db = Database(settings.database_url, timeout=PRUNE_TIMEOUT)
+    db = Database(settings.database_url, timeout=MAINTENANCE_TIMEOUT)
     try:
         pruned = await prune(db, days, dry_run=dry_run)
     finally:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from headcount import clock
 from headcount.domain import tallies
 from headcount.domain.schools import in_schools_of
 from headcount.security import Principal
@@ -43,10 +44,6 @@ from headcount.store.tables import (
 DAY = datetime.timedelta(days=1)
 # "Not taken today" looks back at the same weekday of the four weeks before.
 WEEKS_BACK = 4
-
-
-def start_of(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
 
 
 def schools(who: Principal) -> Select[Any]:
@@ -76,8 +73,8 @@ def missed(status: Any, excused_counts: bool) -> ColumnElement[bool]:
 def _finished_in(first: datetime.date, last: datetime.date) -> ColumnElement[bool]:
     return and_(
         AttendanceSession.ended_at.is_not(None),
-        AttendanceSession.started_at >= start_of(first),
-        AttendanceSession.started_at < start_of(last) + DAY,
+        AttendanceSession.started_at >= clock.start_of(first),
+        AttendanceSession.started_at < clock.start_of(last) + DAY,
     )
 
 
@@ -101,8 +98,8 @@ def _one_by_one(within: ColumnElement[bool], first: datetime.date, last: datetim
     start, end = tallies.full_months(first, last)
     untallied = or_(
         ~AttendanceSession.tallied,
-        AttendanceSession.started_at < start_of(start),
-        AttendanceSession.started_at >= start_of(end),
+        AttendanceSession.started_at < clock.start_of(start),
+        AttendanceSession.started_at >= clock.start_of(end),
     )
     return (
         select(
@@ -270,7 +267,7 @@ def not_taken(within: ColumnElement[bool], day: datetime.date) -> Select[Any]:
     """Classes not archived with no roll call started on `day` that had one on the same
     weekday in one of the four weeks before; each with its latest such roll call. The days
     are ranges of `started_at`, so the index answers them on either backend."""
-    start = start_of(day)
+    start = clock.start_of(day)
     weeks = [start - datetime.timedelta(weeks=k) for k in range(1, WEEKS_BACK + 1)]
     before = (
         select(AttendanceSession.class_id, func.max(AttendanceSession.started_at).label("last_at"))

@@ -5,23 +5,28 @@ school-wide report over a year adds up a few rows per student instead of reading
 `DONE` tallies its session in the transaction that finishes it, and a correction moves the
 count from the old status to the new one in its own. A finished session that reached the
 database any other way (a bulk load, say) is left untallied, and the reports read its marks
-one by one: a tally makes a report faster, never different.
+one by one: a tally makes a report faster, never different. Only a mark changed by hand in
+the database goes around its tally; `headcount db retally` counts them all afresh.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Integer, case, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from headcount import clock
-from headcount.store.tables import Attendance, AttendanceTally
+from headcount.store.tables import Attendance, AttendanceSession, AttendanceTally
 from headcount.store.upsert import upsert_adding
 
 STATUSES = ("present", "late", "absent", "excused")
 COUNTS = ("sessions", *STATUSES)
+KEY = ("class_id", "student_id", "month")
+COLUMNS = (*KEY, *COUNTS)
 
 
 def month_of(moment: datetime | date) -> date:
@@ -37,18 +42,61 @@ def full_months(first: date, last: date) -> tuple[date, date]:
     return start, month_of(last + timedelta(days=1))
 
 
+def _per_student(month: date, marks: ColumnElement[bool]) -> Any:
+    """The counts of the marks `marks` selects, per class and student, as tallies of `month`."""
+    return (
+        select(
+            Attendance.class_id,
+            Attendance.student_id,
+            literal(month),
+            func.count(),
+            *(func.count().filter(Attendance.status == status) for status in STATUSES),
+        )
+        .where(marks)
+        .group_by(Attendance.class_id, Attendance.student_id)
+    )
+
+
 async def tally_session(conn: AsyncConnection, session_id: uuid.UUID, started_at: datetime) -> None:
     """Add every mark of the finishing session to its month's tallies. The statement that
     finishes the session sets its `tallied` in the same transaction."""
-    one_each = select(
-        Attendance.class_id,
-        Attendance.student_id,
-        literal(month_of(started_at)),
-        literal(1, Integer),
-        *(case((Attendance.status == status, 1), else_=0) for status in STATUSES),
-    ).where(Attendance.session_id == session_id)
-    adding = upsert_adding(conn.dialect.name, AttendanceTally, ("class_id", "student_id", "month"))
-    await conn.execute(adding.from_select(("class_id", "student_id", "month", *COUNTS), one_each))
+    marks = _per_student(month_of(started_at), Attendance.session_id == session_id)
+    adding = upsert_adding(conn.dialect.name, AttendanceTally, KEY)
+    await conn.execute(adding.from_select(COLUMNS, marks))
+
+
+async def retally(conn: AsyncConnection) -> int:
+    """Count every finished roll call's tallies afresh from its marks, for a database whose
+    marks or roll calls were changed outside Headcount; returns how many are tallied."""
+    if conn.dialect.name == "postgresql":
+        # No roll call starts or finishes meanwhile (both wait), so none is counted twice or
+        # missed; marks of running ones go on.
+        await conn.execute(text("LOCK TABLE attendance_sessions IN SHARE ROW EXCLUSIVE MODE"))
+    finished = AttendanceSession.ended_at.is_not(None)
+    await conn.execute(
+        update(AttendanceSession)
+        .where(AttendanceSession.tallied != finished)
+        .values(tallied=finished)
+    )
+    await conn.execute(delete(AttendanceTally))
+    started = AttendanceSession.started_at
+    span = (
+        await conn.execute(
+            select(func.min(started), func.max(started), func.count()).where(finished)
+        )
+    ).one()
+    if not span[2]:
+        return 0
+    month, last = month_of(span[0]), month_of(span[1])
+    while month <= last:
+        following = month_of(month + timedelta(days=31))
+        sessions = select(AttendanceSession.id).where(
+            finished, started >= clock.start_of(month), started < clock.start_of(following)
+        )
+        marks = _per_student(month, Attendance.session_id.in_(sessions))
+        await conn.execute(insert(AttendanceTally).from_select(COLUMNS, marks))
+        month = following
+    return int(span[2])
 
 
 async def amend(

@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 _WRITE = "headcount_write"
 # Connections of the asyncpg pool behind `Database.fetch`, out of the process's share.
 FETCH_POOL_SIZE = 8
+# What an operator's command over a whole database (a migration, `db prune`, `db retally`) may
+# take: minutes over millions of marks, where DB_TIMEOUT's default is made for requests.
+MAINTENANCE_TIMEOUT = 3600.0
 AnySelect = Select[*tuple[Any, ...]]
 
 

@@ -7,11 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from headcount.store.database import Database
+from headcount.store.database import MAINTENANCE_TIMEOUT, Database
 from headcount.store.tables import Base
-
-# Building an index over millions of marks takes minutes; DB_TIMEOUT's default is for requests.
-MIGRATION_TIMEOUT = 3600.0
 
 
 def _run(connection: Connection) -> None:
@@ -26,7 +23,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _online(url: str) -> None:
-    database = Database(url, timeout=MIGRATION_TIMEOUT)
+    database = Database(url, timeout=MAINTENANCE_TIMEOUT)
     try:
         async with database.engine.connect() as connection:
             await connection.run_sync(_run)
