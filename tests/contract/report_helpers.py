@@ -41,7 +41,6 @@ async def past_session(
                     started_by=uuid.UUID(teacher.id),
                     started_at=started,
                     ended_at=started + timedelta(minutes=45),
-                    tallied=tallied,
                 )
             )
             for student, status in marks:
@@ -56,7 +55,7 @@ async def past_session(
                     )
                 )
             if tallied:
-                await tallies.tally_session(conn, session_id, started)
+                await tallies.tally_finished(conn, session_id, started)
     finally:
         await database.close()
 

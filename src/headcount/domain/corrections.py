@@ -117,7 +117,11 @@ async def _finished_session(
                 AttendanceSession.started_at,
                 AttendanceSession.ended_at,
                 AttendanceSession.tallied,
-            ).where(AttendanceSession.id == session_id, AttendanceSession.class_id == class_id)
+            )
+            .where(AttendanceSession.id == session_id, AttendanceSession.class_id == class_id)
+            # Read as `DONE`'s tally claims it (domain/tallies.py): that comes wholly before
+            # this correction, which then moves the tally, or wholly after, counting it.
+            .with_for_update(read=True)
         )
     ).first()
     if row is None:

@@ -269,15 +269,15 @@ class Sessions:
             closed = await conn.execute(
                 update(AttendanceSession)
                 .where(AttendanceSession.id == session.id, AttendanceSession.ended_at.is_(None))
-                .values(ended_at=now, tallied=True)
+                .values(ended_at=now)
             )
             if closed.rowcount != 1:
                 raise errors.no_active_session()
             await record_absences(conn, session, teacher.user_id, now)
-            await tallies.tally_session(conn, session.id, session.started_at)
             tally = await counts(conn, session.id)
             await _announce_finish(conn, session, tally, now, self.mail)
         await self.events.publish(Finished(session.class_id, tally))
+        await tallies.tally_after_done(self.db, session.id, session.started_at)
         return str(session.class_id), tally
 
     async def state(self, who: Principal, class_id: uuid.UUID | None) -> SessionState:

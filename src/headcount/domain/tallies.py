@@ -2,11 +2,12 @@
 school-wide report over a year adds up a few rows per student instead of reading every mark
 (docs/records.md, "Tallies").
 
-`DONE` tallies its session in the transaction that finishes it, and a correction moves the
-count from the old status to the new one in its own. A finished session that reached the
-database any other way (a bulk load, say) is left untallied, and the reports read its marks
-one by one: a tally makes a report faster, never different. Only a mark changed by hand in
-the database goes around its tally; `headcount db retally` counts them all afresh.
+`DONE` tallies its session in a transaction of its own once the roll call's end is committed
+and announced, and a correction moves the count from the old status to the new one in its
+own. A finished session not tallied (yet: the process died in between, or the tally failed;
+or ever: a bulk load wrote it) is read mark by mark by the reports, so a tally makes a
+report faster, never different. Only a mark changed by hand in the database goes around its
+tally; `headcount db retally` counts them all afresh.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import delete, func, insert, literal, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from headcount import clock
+from headcount.store.database import Database
+from headcount.store.faults import UNAVAILABLE_ERRORS
 from headcount.store.tables import Attendance, AttendanceSession, AttendanceTally
 from headcount.store.upsert import upsert_adding
 
+log = structlog.get_logger(__name__)
+
+# What a tally after `DONE` may meet: the database refusing, or not answering.
+TALLY_FAILURES: tuple[type[BaseException], ...] = (SQLAlchemyError, *UNAVAILABLE_ERRORS)
 STATUSES = ("present", "late", "absent", "excused")
 COUNTS = ("sessions", *STATUSES)
 KEY = ("class_id", "student_id", "month")
@@ -57,12 +66,37 @@ def _per_student(month: date, marks: ColumnElement[bool]) -> Any:
     )
 
 
-async def tally_session(conn: AsyncConnection, session_id: uuid.UUID, started_at: datetime) -> None:
-    """Add every mark of the finishing session to its month's tallies. The statement that
-    finishes the session sets its `tallied` in the same transaction."""
+async def tally_finished(
+    conn: AsyncConnection, session_id: uuid.UUID, started_at: datetime
+) -> None:
+    """Add the finished session's marks to its month's tallies, unless they are already: the
+    session is claimed first, so a second call, or `retally`, counts it once. A correction
+    reads the session `FOR SHARE`, so it comes wholly before this or wholly after."""
+    claimed = await conn.execute(
+        update(AttendanceSession)
+        .where(
+            AttendanceSession.id == session_id,
+            AttendanceSession.ended_at.is_not(None),
+            AttendanceSession.tallied.is_(False),
+        )
+        .values(tallied=True)
+    )
+    if claimed.rowcount != 1:
+        return
     marks = _per_student(month_of(started_at), Attendance.session_id == session_id)
     adding = upsert_adding(conn.dialect.name, AttendanceTally, KEY)
     await conn.execute(adding.from_select(COLUMNS, marks))
+
+
+async def tally_after_done(db: Database, session_id: uuid.UUID, started_at: datetime) -> None:
+    """`DONE`'s tally, once the roll call's end is committed and announced, so that `DONE`
+    waits for none of it. A failure costs the reports speed, never a count (they read an
+    untallied session mark by mark), so it is logged, not turned into a failed `DONE`."""
+    try:
+        async with db.write() as conn:
+            await tally_finished(conn, session_id, started_at)
+    except TALLY_FAILURES as exc:
+        log.warning("tally_failed", session_id=str(session_id), error=repr(exc))
 
 
 async def retally(conn: AsyncConnection) -> int:
