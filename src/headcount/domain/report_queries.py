@@ -133,7 +133,8 @@ def totals(
     within: ColumnElement[bool], first: datetime.date, last: datetime.date, excused_counts: bool
 ) -> Select[Any]:
     """Per student: sessions, each status, and the attendance rate (SPEC §4's rule, as
-    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none."""
+    `history.attendance_rate`): (present + late) ÷ the sessions that count, null if none.
+    Added up from the tallies of the range's whole months and the marks of the rest."""
     parts = union_all(_one_by_one(within, first, last), _tallied(within, first, last)).subquery()
     per_student = (
         select(
