@@ -15,6 +15,12 @@ from headcount.store.tables import Attendance, AttendanceSession, Class, Org
 from tests.support.client import Account, Api
 
 
+def this_month() -> tuple[date, date]:
+    """The first and last day of the current UTC month: a range the tallies answer whole."""
+    first = tallies.month_of(datetime.now(UTC))
+    return first, tallies.next_month(first) - timedelta(days=1)
+
+
 def at_nine(day: date) -> datetime:
     return datetime.combine(day, time(9), UTC)
 

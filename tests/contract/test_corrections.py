@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,6 +24,7 @@ from tests.contract.helpers import (
     stranger_teacher_class,
     tag,
 )
+from tests.contract.report_helpers import this_month
 from tests.contract.roster_helpers import headcount
 from tests.support.client import Account, Api
 from tests.support.server import ServerProcess
@@ -89,9 +89,10 @@ async def test_a_correction_shows_everywhere_the_mark_does(api: Api) -> None:
     mine = ok(await api.request("GET", f"/class/{class_id}/my-attendance", ada.token))
     assert mine == {"classId": class_id, "status": "late"}
     # The whole month: the report adds up the tally DONE left, which the correction moved.
-    first = datetime.now(UTC).date().replace(day=1)
-    month = f"from={first}&to={(first + timedelta(days=31)).replace(day=1) - timedelta(days=1)}"
-    totals = ok(await api.request("GET", f"/reports/students?{month}", teacher.token))
+    first, last = this_month()
+    totals = ok(
+        await api.request("GET", f"/reports/students?from={first}&to={last}", teacher.token)
+    )
     assert {t["id"]: (t["present"], t["late"], t["absent"]) for t in totals} == {
         ada.id: (0, 1, 0),
         bo.id: (1, 0, 0),

@@ -4,7 +4,7 @@ committed, and a tally that fails costs no `DONE` and no count."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
@@ -16,12 +16,12 @@ from headcount.domain.report_inputs import ReportQuery
 from headcount.domain.reports import Reports
 from headcount.security import Principal
 from headcount.store.tables import AttendanceSession, AttendanceTally
+from tests.contract.report_helpers import this_month
 from tests.domain.conftest import Domain
 
 
-def this_month() -> ReportQuery:
-    first = datetime.now(UTC).date().replace(day=1)
-    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+def whole_month() -> ReportQuery:
+    first, last = this_month()
     return ReportQuery.model_validate({"from": str(first), "to": str(last)})
 
 
@@ -54,7 +54,7 @@ async def stored(domain: Domain, class_id: uuid.UUID) -> tuple[list[bool], list[
 
 
 async def totals(domain: Domain, teacher: Principal) -> list[tuple[int, int, int]]:
-    rows = await Reports(domain.services.db, True).students(teacher, this_month())
+    rows = await Reports(domain.services.db, True).students(teacher, whole_month())
     return sorted((row["sessions"], row["late"], row["absent"]) for row in rows)
 
 

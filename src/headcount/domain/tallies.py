@@ -44,10 +44,15 @@ def month_of(moment: datetime | date) -> date:
     return day.replace(day=1)
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after the one `day` falls in."""
+    return month_of(day.replace(day=28) + timedelta(days=4))
+
+
 def full_months(first: date, last: date) -> tuple[date, date]:
     """The months wholly inside the days `first`…`last`, as the first day of the first one and
     of the month after the last one; the first is not before the second when there are none."""
-    start = first if first.day == 1 else month_of(first.replace(day=28) + timedelta(days=4))
+    start = first if first.day == 1 else next_month(first)
     return start, month_of(last + timedelta(days=1))
 
 
@@ -123,7 +128,7 @@ async def retally(conn: AsyncConnection) -> int:
         return 0
     month, last = month_of(span[0]), month_of(span[1])
     while month <= last:
-        following = month_of(month + timedelta(days=31))
+        following = next_month(month)
         sessions = select(AttendanceSession.id).where(
             finished, started >= clock.start_of(month), started < clock.start_of(following)
         )

@@ -189,7 +189,7 @@ class AttendanceSession(Base):
     checkin_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     checkin_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
     late_after_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # Whether its marks are in `attendance_tallies` (domain/tallies.py); set as it finishes.
+    # Whether its marks are in `attendance_tallies` (domain/tallies.py); set once they are.
     tallied: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 

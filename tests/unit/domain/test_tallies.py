@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headcount.domain.tallies import full_months, month_of
+from headcount.domain.tallies import full_months, month_of, next_month
 
 
 def test_month_of_a_time_is_its_utc_month() -> None:
@@ -18,6 +18,19 @@ def test_month_of_a_time_is_its_utc_month() -> None:
     assert month_of(datetime(2025, 4, 1, 0, 30, tzinfo=paris)) == date(2025, 3, 1)
     # SQLite hands back naive times, which are UTC.
     assert month_of(datetime(2025, 4, 1, 0, 30)) == date(2025, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "following"),
+    [
+        (date(2025, 1, 31), date(2025, 2, 1)),
+        (date(2024, 2, 29), date(2024, 3, 1)),
+        (date(2025, 3, 1), date(2025, 4, 1)),
+        (date(2025, 12, 31), date(2026, 1, 1)),
+    ],
+)
+def test_next_month(day: date, following: date) -> None:
+    assert next_month(day) == following
 
 
 @pytest.mark.parametrize(
@@ -45,7 +58,8 @@ def test_a_day_is_in_a_whole_month_exactly_when_its_month_lies_inside_the_range(
     day = first
     while day <= last:
         month = month_of(day)
-        next_month = month_of(month + timedelta(days=31))
-        whole = first <= month and next_month - timedelta(days=1) <= last
+        # Worked out apart from `next_month`, which the range's ends rely on.
+        following = month_of(month + timedelta(days=31))
+        whole = first <= month and following - timedelta(days=1) <= last
         assert (start <= month < end) == whole, day
         day += timedelta(days=13)
