@@ -85,6 +85,25 @@ class Processes:
             self.servers.clear()
 
 
+async def settle(busy_below: float = 0.25, window: float = 0.3, limit: float = 10.0) -> None:
+    """Return once the machine's cores are busy less than `busy_below` of a `window` (or after
+    `limit` seconds, if other work keeps them busy)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = _cpu_times()
+        await asyncio.sleep(window)
+        after = _cpu_times()
+        total = sum(after) - sum(before)
+        if total > 0 and 1 - (after[3] + after[4] - before[3] - before[4]) / total < busy_below:
+            return
+
+
+def _cpu_times() -> list[int]:
+    """user, nice, system, idle, iowait, ...: the machine's ticks so far (/proc/stat)."""
+    with open("/proc/stat") as stat:
+        return [int(field) for field in stat.readline().split()[1:]]
+
+
 def signal_group(pgid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
