@@ -23,7 +23,9 @@ from headcount.http.deps import (
     validated,
 )
 from headcount.http.envelope import JSONResponse, ok
+from headcount.http.hangups import unless_hung_up
 from headcount.http.schemas import Success, failures
+from headcount.services import Services
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -64,8 +66,13 @@ async def login(
     services: ServicesDep,
     address: ClientAddress,
     body: Annotated[LoginInput, Depends(json_body(LoginInput))],
+    request: Request,
 ) -> Response:
-    token, _ = await services.accounts.login(body.email, body.password, address)
+    return await unless_hung_up(request, _token(services, body.email, body.password, address))
+
+
+async def _token(services: Services, email: str, password: str, address: str) -> Response:
+    token, _ = await services.accounts.login(email, password, address)
     return ok({"token": token})
 
 
@@ -104,6 +111,10 @@ async def token(services: ServicesDep, request: Request, address: ClientAddress)
         raise
     except Exception:
         raise errors.invalid_schema() from None
+    return await unless_hung_up(request, _grant(services, form, address))
+
+
+async def _grant(services: Services, form: TokenForm, address: str) -> Response:
     access_token, user = await services.accounts.login(form.username, form.password, address)
     return JSONResponse({"access_token": access_token, "token_type": "bearer", "user": user})
 
