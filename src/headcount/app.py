@@ -75,6 +75,10 @@ def create_api(services: Services) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # our own /docs (routes/docs.py): FastAPI's loads Swagger UI from a CDN
         redoc_url=None,  # ReDoc would need a CDN too; /docs shows the same document
+        # Metrics are Prometheus's (/metrics) and logs structlog's. FastAPI's OpenTelemetry
+        # would otherwise ask the global providers on every request whether it is wanted: a
+        # thirtieth of a cheap request's time, for spans nobody collects.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.services = services
