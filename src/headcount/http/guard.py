@@ -25,6 +25,7 @@ from uvicorn.server import ServerState
 
 from headcount.http.connections import Caps, Registry, Slot, address_of, default_total
 from headcount.http.envelope import fail
+from headcount.http.one_send import OneSend
 from headcount.realtime.protocol import TOO_MANY_CONNECTIONS
 from headcount.settings import Settings
 
@@ -128,7 +129,10 @@ class GuardedProtocol(HttpToolsProtocol):
             cast(Slot, self.slot).settle()
             if not self._asks_health():
                 self.app = cast(ASGI3Application, TOO_MANY)
+        before = self.cycle
         super().on_headers_complete()
+        if self.cycle is not before:  # a request to answer, not an upgrade
+            self.cycle.transport = cast(asyncio.Transport, OneSend(self.transport, self.loop))
         if reserved:
             self.cycle.keep_alive = False
 
