@@ -26,6 +26,7 @@ from tests.support.client import Account, Api
 from tests.support.server import ServerProcess
 
 PROTOCOL_ERROR = 1002
+NO_STATUS = 1005  # a close frame without a code (RFC 6455 7.1.5)
 INVALID_DATA = 1007
 TOO_BIG = 1009
 CLOSE_SECONDS = 5.0
@@ -72,6 +73,9 @@ GARBAGE: list[tuple[str, bytes, int | None]] = [
     ("fragmented-ping", frame(PING, b"x"), PROTOCOL_ERROR),
     ("ping-over-125-bytes", frame(FIN | PING, b"x" * 126), PROTOCOL_ERROR),
     ("close-code-999", frame(FIN | CLOSE, struct.pack("!H", 999)), PROTOCOL_ERROR),
+    # A close that gives no code is answered with one that gives none, as RFC 6455 5.5.1 has
+    # it (the answer echoes the code received).
+    ("close-without-code", frame(FIN | CLOSE, b""), NO_STATUS),
     ("close-one-byte", frame(FIN | CLOSE, b"\x03"), PROTOCOL_ERROR),
     ("close-bad-utf8", frame(FIN | CLOSE, struct.pack("!H", 1000) + b"\xff"), INVALID_DATA),
     ("declares-2**62-bytes", frame(FIN | TEXT, b"", length=2**62), TOO_BIG),
@@ -115,14 +119,15 @@ def server_frames(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 def close_code(data: bytes) -> int | None:
-    """The code of the close frame that ends `data`; None when the connection just ended.
+    """The code of the close frame that ends `data` (1005 if it gives none); None when the
+    connection just ended.
     Anything before it must be a complete text frame holding a JSON message."""
     code: int | None = None
     for opcode, payload in server_frames(data):
         assert code is None, f"a frame after the close frame: {data!r:.300}"
         if opcode == CLOSE:
-            assert len(payload) >= 2, f"close frame without a code: {payload!r}"
-            (code,) = struct.unpack("!H", payload[:2])
+            assert len(payload) != 1, f"a close code of one byte: {payload!r}"
+            (code,) = struct.unpack("!H", payload[:2]) if payload else (NO_STATUS,)
             payload[2:].decode()
         else:
             assert opcode in (TEXT, PONG), f"opcode {opcode} in {data!r:.300}"
