@@ -35,7 +35,6 @@ app.add_typer(roster_app, name="roster")
 
 APP = "headcount.app:create_app"
 WS_MAX_BYTES = 64 * 1024
-WS_PING_SECONDS = 30.0
 
 
 def server_options(settings: Settings) -> dict[str, Any]:
@@ -45,8 +44,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "http": protocol_for(settings),
         "ws": FanoutProtocol,
         "ws_max_size": WS_MAX_BYTES,
-        "ws_ping_interval": WS_PING_SECONDS,
-        "ws_ping_timeout": WS_PING_SECONDS,
+        "ws_ping_interval": settings.ws_ping_interval,
+        "ws_ping_timeout": settings.ws_ping_interval,
         "ws_per_message_deflate": False,
         "log_config": None,
         "access_log": False,

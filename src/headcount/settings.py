@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     max_sockets_per_user: int = Field(16, alias="MAX_SOCKETS_PER_USER", ge=1, le=100_000)
     excused_counts_against_rate: bool = Field(True, alias="EXCUSED_COUNTS_AGAINST_RATE")
     handshake_timeout: float = Field(10.0, alias="HANDSHAKE_TIMEOUT", gt=0, le=300)
+    ws_ping_interval: float = Field(30.0, alias="WS_PING_INTERVAL", gt=0, le=3600)
     max_header_bytes: int = Field(16 * 1024, alias="MAX_HEADER_BYTES", ge=1024, le=1024 * 1024)
     max_connections: int | None = Field(None, alias="MAX_CONNECTIONS", ge=1)
     max_connections_per_address: int = Field(5000, alias="MAX_CONNECTIONS_PER_ADDRESS", ge=0)

@@ -10,7 +10,8 @@ it is dropped.
 An ASGI app keeps a task (and its queue, and the handshake it was given) for as long as its
 socket is open, which made an idle socket cost 22 KiB. Once the app has accepted, it may
 `detach` the socket instead: from then on each message goes to an `Owner`'s callback, the
-app's task ends, and the socket keeps only the protocol object and its parser.
+app's task ends, and the transport moves on to a `Detached` (detached.py), which keeps only
+the `websockets` parser and what an idle socket needs.
 """
 
 from __future__ import annotations
@@ -18,41 +19,20 @@ from __future__ import annotations
 import asyncio
 from asyncio import TimerHandle
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from uvicorn._types import ASGIReceiveEvent
+from uvicorn.config import Config
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
 from websockets.http11 import Request
 
+from headcount.realtime import sockets
+from headcount.realtime.detached import Detached, Server, server_of
+from headcount.realtime.sockets import GOING_AWAY, INVALID_PAYLOAD, STALL_SECONDS, Owner
+
 EXTENSION = "headcount.socket"
-BACKLOG_LIMIT = 1024 * 1024
-STALL_SECONDS = 10.0
-GOING_AWAY = 1001
-ABNORMAL = 1006
-INVALID_PAYLOAD = 1007
-
-
-class Owner(Protocol):
-    """What a detached socket reports to, on the event loop, in order."""
-
-    def received(self, message: str | bytes) -> None: ...
-
-    def closed(self, code: int) -> None: ...
-
-
-class Socket(Protocol):
-    """What the app gets in `scope["extensions"][EXTENSION]`."""
-
-    def push(self, frame: bytes) -> None: ...
-
-    def hold_reading(self, hold: bool) -> None: ...
-
-    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]: ...
-
-    def detach(self, owner: Owner) -> None: ...
-
-    def end(self, code: int) -> None: ...
 
 
 class _Discard:
@@ -73,8 +53,15 @@ def _nothing() -> None:
 
 
 class FanoutProtocol(WebSocketsSansIOProtocol):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._server: Server = server_of(server_state, self.loop, self.ping_interval)
         self._stall_timer: TimerHandle | None = None
         self._owner: Owner | None = None
         # Called once the connection is gone: the HTTP protocol that upgraded it hands over
@@ -87,24 +74,14 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             extensions = cast(dict[str, Any], self.scope["extensions"])
             extensions[EXTENSION] = self
 
-    def push(self, data: bytes) -> None:
+    def push(self, frame: bytes) -> None:
         """Queue one complete, unmasked frame for this peer, or drop a peer that cannot keep up."""
-        if not self.handshake_complete or self.close_sent or self.transport.is_closing():
-            return
-        if self.transport.get_write_buffer_size() > BACKLOG_LIMIT:
-            self.logger.warning("dropping a WebSocket peer whose backlog overflowed")
-            self.transport.abort()
-            return
-        self.transport.write(data)
+        if self.handshake_complete and not self.close_sent and not self.transport.is_closing():
+            sockets.push(self.transport, frame)
 
     def hold_reading(self, hold: bool) -> None:
         """An owner with a backlog of messages to handle stops reading more for a while."""
-        if hold != self.read_paused and not self.transport.is_closing():
-            self.read_paused = hold
-            if hold:
-                self.transport.pause_reading()
-            else:
-                self.transport.resume_reading()
+        self.read_paused = sockets.hold_reading(self.transport, self.read_paused, hold)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """A task for this socket's work that a graceful shutdown waits for, as for an app's."""
@@ -116,24 +93,44 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
     def detach(self, owner: Owner) -> None:
         """Hand an accepted socket over to `owner`; the app's task may then return.
 
-        What only the handshake and the task needed is let go: the request's headers (the
-        `websockets` parser keeps the request itself for the socket's life), the response, the
-        scope, and the receive queue (any message already in it goes to `owner`).
+        What only the handshake and the task needed is let go: the request's headers and path
+        (the `websockets` parser keeps the request itself for the socket's life, and the path
+        holds the token), the response, the scope, and the receive queue (any message already
+        in it goes to `owner`). An open socket moves on to a `Detached`; one already closing
+        stays here until it is closed.
         """
         queued, self.queue = self.queue, _DISCARD  # type: ignore[assignment]
         self.request.headers.clear()
+        self.request.path = ""
         self.request = self.response = None  # type: ignore[assignment]
         del self.scope
         if self.disconnected:
-            owner.closed(self._close_code())
+            owner.closed(sockets.close_code(self.conn))
             return
         self._owner = owner
-        self.hold_reading(False)
+        if not self.close_sent and self.close_timer is None:
+            owner.socket = self._hand_over(owner)
+        owner.socket.hold_reading(False)
         while not queued.empty():
             message = queued.get_nowait()
             if message["type"] == "websocket.receive":
                 text = message.get("text")
                 owner.received(text if text is not None else message.get("bytes") or b"")
+
+    def _hand_over(self, owner: Owner) -> Detached:
+        """The transport, its parser and its place among the server's connections, moved to
+        a `Detached` that serves `owner` from now on."""
+        self.stop_keepalive()
+        self._cancel_stall_timer()
+        detached = Detached(
+            self.transport, self.conn, owner, self.release, self._server, self.read_paused
+        )
+        if not self.writable.is_set():
+            detached.pause_writing()
+        self._server.connections.discard(self)
+        self._server.connections.add(detached)  # what uvicorn's shutdown closes and waits for
+        self.transport.set_protocol(detached)
+        return detached
 
     async def run_asgi(self) -> None:
         """uvicorn's, except that a socket the app detached stays open when the app returns."""
@@ -171,15 +168,12 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         self._owner.received(text)
 
     def end(self, code: int) -> None:
-        """Close with `code` now: the close frame goes out after anything already queued, and
-        the connection ends without waiting for the peer to answer it."""
+        """Close with `code` now (sockets.end)."""
         if not self.handshake_complete or self.close_sent or self.transport.is_closing():
             return
         self.stop_keepalive()
-        self.conn.send_close(code)
-        self.transport.write(b"".join(self.conn.data_to_send()))
         self.close_sent = True
-        self.transport.close()
+        sockets.end(self.conn, self.transport, code)
 
     def shutdown(self) -> None:
         """Server stopping: open sockets close with 1001 (going away), not uvicorn's 1012."""
@@ -203,20 +197,12 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         super().connection_lost(exc)
         owner, self._owner = self._owner, None
         if owner is not None:
-            owner.closed(self._close_code())
+            owner.closed(sockets.close_code(self.conn))
         self.release()
-
-    def _close_code(self) -> int:
-        """The peer's close code, else ours, else 1006 (the connection just ended)."""
-        for close in (self.conn.close_rcvd, self.conn.close_sent):
-            if close is not None:
-                return int(close.code)
-        return ABNORMAL
 
     def _drop_stalled(self) -> None:
         self._stall_timer = None
-        self.logger.warning("dropping a WebSocket peer that stopped reading")
-        self.transport.abort()
+        sockets.drop_stalled(self.transport)
 
     def _cancel_stall_timer(self) -> None:
         if self._stall_timer is not None:

@@ -22,7 +22,8 @@ from headcount.failures import failure_of
 from headcount.fanout.broadcast import Broadcast
 from headcount.fanout.hub import Hub, next_in_order
 from headcount.realtime import protocol
-from headcount.realtime.transport import EXTENSION, Socket
+from headcount.realtime.sockets import Live, Socket
+from headcount.realtime.transport import EXTENSION
 from headcount.security import MANAGING_ROLES, InvalidToken, Principal
 from headcount.services import Services
 
@@ -48,7 +49,7 @@ class Connection:
     """
 
     principal: Principal
-    socket: Socket
+    socket: Live  # the app's socket until it is detached, then what serves it after
     dispatcher: Dispatcher
     hub: Hub
     order: int = field(default_factory=next_in_order)
