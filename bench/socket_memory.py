@@ -1,10 +1,11 @@
 """What an idle /ws socket holds: Python allocations per socket, by the file that made them.
 
-    .venv/bin/python -m bench.socket_memory [--sockets 1000] [--classes 0]
+    .venv/bin/python -m bench.socket_memory [--sockets 1000] [--classes 0] [--accounts]
 
 With `--classes N` the sockets are a teacher's who has N classes: what a socket holds must
-not grow with N ([hardening-2] item 3). After the sockets close, what is still held is printed
-too: it must be about nothing.
+not grow with N ([hardening-2] item 3). With `--accounts` each socket is a student of their
+own, as in `make bench`: what the server keeps per connected user counts too. After the
+sockets close, what is still held is printed too: it must be about nothing.
 
 Serves Headcount in this process (SQLite in a temporary directory, the same uvicorn options as
 `headcount serve`, but on asyncio's own loop: tracemalloc cannot see inside uvloop, so the
@@ -41,11 +42,11 @@ CLIENT = """
 import asyncio, sys, websockets
 from websockets.protocol import State
 async def main():
-    url, warm, rest = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    held = [await websockets.connect(url) for _ in range(warm)]
+    urls, warm, rest = open(sys.argv[1]).read().split(), int(sys.argv[2]), int(sys.argv[3])
+    held = [await websockets.connect(urls[n % len(urls)]) for n in range(warm)]
     print(len(held), flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    held += [await websockets.connect(url) for _ in range(rest)]
+    held += [await websockets.connect(urls[n % len(urls)]) for n in range(warm, warm + rest)]
     await asyncio.sleep(0.5)
     print(sum(s.state is State.OPEN for s in held) - warm, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
@@ -56,31 +57,37 @@ asyncio.run(main())
 """
 
 
-async def user_token(classes: int) -> str:
-    """A student's token, or with `classes`, a teacher's who has that many classes."""
+async def user_tokens(classes: int, accounts: int) -> list[str]:
+    """A student's token, or with `classes`, a teacher's who has that many classes; or the
+    tokens of `accounts` students."""
     role: Literal["teacher", "student"] = "teacher" if classes else "student"
     services = Services.build(load_settings())
     try:
-        data = SignupInput(name="U", email="u@example.com", password="secret1", role=role)
-        user = uuid.UUID((await services.accounts.signup(data, None))["id"])
+        tokens = []
+        for n in range(max(accounts, 1)):
+            data = SignupInput(name="U", email=f"u{n}@example.com", password="secret1", role=role)
+            user = uuid.UUID((await services.accounts.signup(data, None))["id"])
+            tokens.append(services.tokens.issue(user, role))
         for n in range(classes):
             await services.classes.create(Principal(user, role), f"Class {n}")
-        return services.tokens.issue(user, role)
+        return tokens
     finally:
         await services.close()
 
 
-async def measure(sockets: int, classes: int) -> None:
-    token = await user_token(classes)
+async def measure(sockets: int, classes: int, accounts: bool, urls: Path) -> None:
+    tokens = await user_tokens(classes, WARM_UP + sockets if accounts else 0)
     port = free_port()
     config = uvicorn.Config(APP, port=port, loop="none", **server_options(load_settings()))
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.05)
-    url = f"ws://127.0.0.1:{port}/ws?token={token}"
+    urls.write_text(  # noqa: ASYNC240 - before any socket: nothing waits on the loop yet
+        "\n".join(f"ws://127.0.0.1:{port}/ws?token={token}" for token in tokens)
+    )
     client = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CLIENT, url, str(WARM_UP), str(sockets),
+        sys.executable, "-c", CLIENT, str(urls), str(WARM_UP), str(sockets),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert client.stdin is not None and client.stdout is not None
@@ -109,16 +116,19 @@ async def measure(sockets: int, classes: int) -> None:
         await client.wait()
         server.should_exit = True
         await serving
-    report(after.compare_to(before, "filename"), sockets, classes)
+    report(after.compare_to(before, "filename"), sockets, classes, accounts)
     kept = closed.compare_to(before, "filename")
     print(f"{sum(s.size_diff for s in kept) / 1024:.1f} KiB still held after all closed, from:")
     for stat in kept[:5]:
         print(f"  {stat.size_diff / 1024:7.1f} KiB  {stat.traceback[0].filename}")
 
 
-def report(stats: list[tracemalloc.StatisticDiff], sockets: int, classes: int) -> None:
+def report(
+    stats: list[tracemalloc.StatisticDiff], sockets: int, classes: int, accounts: bool
+) -> None:
     total = sum(stat.size_diff for stat in stats)
     whose = f"a teacher's with {classes} classes" if classes else "a student's"
+    whose += ", each of their own" if accounts else ""
     print(f"{total / sockets / 1024:.2f} KiB of Python allocations per idle /ws socket ({whose})")
     for stat in stats[:12]:
         where = stat.traceback[0].filename.split("site-packages/")[-1]
@@ -130,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--classes", type=int, default=0)
+    parser.add_argument("--accounts", action="store_true", help="a student of its own per socket")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # The app reads its settings from the environment, as `headcount serve` does, so this
@@ -137,11 +148,12 @@ def main() -> None:
         database_url = f"sqlite:///{Path(tmp) / 'memory.db'}"
         env = serve_env(database_url, "socket-memory-" + "x" * 32, NODE_ENV="production")
         env["MAX_CLASSES_PER_TEACHER"] = str(max(args.classes, 1))
+        env["BCRYPT_ROUNDS"] = "4"  # sign-ups only: no password is checked
         env["MAX_SOCKETS_PER_USER"] = str(args.sockets + WARM_UP)
         os.environ.clear()
         os.environ.update(env)
         migrate.upgrade(os.environ["DATABASE_URL"])
-        asyncio.run(measure(args.sockets, args.classes))
+        asyncio.run(measure(args.sockets, args.classes, args.accounts, Path(tmp) / "urls"))
 
 
 if __name__ == "__main__":

@@ -66,10 +66,13 @@ class Room(Listener, Protocol):
     def forget(self, user_id: uuid.UUID) -> None: ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _User:
+    """A connected user's peers and classes, kept once per user: slots and a list, not a
+    dict, because a process holds one of these for every user with a socket open."""
+
     viewer: Viewer
-    peers: dict[Peer, None] = field(default_factory=dict)
+    peers: list[Peer] = field(default_factory=list)
     class_ids: set[str] = field(default_factory=set)
     changes: int = 0  # audience news about this user, to catch any that raced a load
 
@@ -118,7 +121,7 @@ class Hub:
         user = self._users.get(uid)
         if user is None:
             user = self._users[uid] = _User(Viewer.of(peer.principal))
-        user.peers[peer] = None
+        user.peers.append(peer)
         self._changed(user)
         try:
             while True:
@@ -141,8 +144,9 @@ class Hub:
     def detach(self, peer: Peer) -> None:
         uid = peer.principal.user_id
         user = self._users.get(uid)
-        if user is None or user.peers.pop(peer, False) is False:
+        if user is None or peer not in user.peers:
             return
+        user.peers.remove(peer)
         self._changed(user)
         if not user.peers:
             for class_id in tuple(user.class_ids):
@@ -255,7 +259,7 @@ class Hub:
         whose marks. Loads again if more news raced the load, as `attach` does."""
         while user.peers and self._users.get(uid) is user:
             seen = user.changes
-            hearing = await self._hearing_of(next(iter(user.peers)).principal)
+            hearing = await self._hearing_of(user.peers[0].principal)
             if hearing is None or self._users.get(uid) is not user:
                 return
             if user.changes != seen:

@@ -28,7 +28,8 @@ class Session(Protocol):
 class Sessions:
     def __init__(self, per_user: int | None = None) -> None:
         self.per_user = per_user
-        self._by_user: dict[uuid.UUID, dict[Session, None]] = {}
+        # A list per user, not a dict: one per connected user, and most hold one session.
+        self._by_user: dict[uuid.UUID, list[Session]] = {}
         # (expiry, tie-breaker, session): swept in order, skipping sessions already gone;
         # rebuilt once the gone outnumber the live, so a closed connection is let go soon.
         self._expiries: list[tuple[float, int, Session]] = []
@@ -38,12 +39,12 @@ class Sessions:
     def add(self, session: Session) -> bool:
         """Register `session`; False when its user already has `per_user` here."""
         who = session.principal
-        held = self._by_user.setdefault(who.user_id, {})
+        held = self._by_user.setdefault(who.user_id, [])
         if self.per_user is not None and len(held) >= self.per_user:
             if not held:
                 del self._by_user[who.user_id]
             return False
-        held[session] = None
+        held.append(session)
         self._live += 1
         heapq.heappush(self._expiries, (who.expires_at, id(session), session))
         return True
@@ -51,8 +52,9 @@ class Sessions:
     def remove(self, session: Session) -> None:
         uid = session.principal.user_id
         held = self._by_user.get(uid)
-        if held is None or held.pop(session, False) is not None:
+        if held is None or session not in held:
             return
+        held.remove(session)
         if not held:
             del self._by_user[uid]
         self._live -= 1
