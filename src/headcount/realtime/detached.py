@@ -27,13 +27,7 @@ from websockets.frames import Frame, Opcode
 from websockets.server import ServerProtocol
 
 from headcount.realtime import sockets
-from headcount.realtime.sockets import (
-    GOING_AWAY,
-    INVALID_PAYLOAD,
-    KEEPALIVE_TIMEOUT,
-    STALL_SECONDS,
-    Owner,
-)
+from headcount.realtime.sockets import GOING_AWAY, KEEPALIVE_TIMEOUT, STALL_SECONDS, Owner
 
 
 @dataclass(eq=False, slots=True)
@@ -190,16 +184,11 @@ class Detached(asyncio.Protocol):
     def _deliver(self, data: bytes) -> None:
         if self._closing or self._owner is None:
             return  # past our close frame, messages are not read
-        if not self._text:
-            self._owner.received(data)
-            return
-        try:
-            text = data.decode()
-        except UnicodeDecodeError:
-            self._conn.send_close(INVALID_PAYLOAD)
+        received = sockets.message(self._conn, data, self._text)
+        if received is None:
             self._close_now()
-            return
-        self._owner.received(text)
+        else:
+            self._owner.received(received)
 
     def _close_now(self) -> None:
         self._closing = True

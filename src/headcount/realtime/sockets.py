@@ -85,6 +85,18 @@ def end(conn: ServerProtocol, transport: asyncio.Transport, code: int) -> None:
     transport.close()
 
 
+def message(conn: ServerProtocol, data: bytes, text: bool) -> str | bytes | None:
+    """What the owner receives of a whole message: bytes as they came, text decoded; None for
+    text that is not UTF-8, for which a 1007 close frame is queued."""
+    if not text:
+        return data
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        conn.send_close(INVALID_PAYLOAD)
+        return None
+
+
 def close_code(conn: ServerProtocol) -> int:
     """The peer's close code, else ours, else 1006 (the connection just ended)."""
     for close in (conn.close_rcvd, conn.close_sent):

@@ -30,7 +30,7 @@ from websockets.http11 import Request
 
 from headcount.realtime import sockets
 from headcount.realtime.detached import Detached, Server, server_of
-from headcount.realtime.sockets import GOING_AWAY, INVALID_PAYLOAD, STALL_SECONDS, Owner
+from headcount.realtime.sockets import GOING_AWAY, STALL_SECONDS, Owner
 
 EXTENSION = "headcount.socket"
 
@@ -156,16 +156,11 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         self.frames = []
         if self.close_sent:
             return
-        if self.curr_msg_data_type == "bytes":
-            self._owner.received(data)
-            return
-        try:
-            text = data.decode()
-        except UnicodeDecodeError:
-            self.conn.send_close(INVALID_PAYLOAD)
+        received = sockets.message(self.conn, data, self.curr_msg_data_type == "text")
+        if received is None:
             self.handle_parser_exception()
-            return
-        self._owner.received(text)
+        else:
+            self._owner.received(received)
 
     def end(self, code: int) -> None:
         """Close with `code` now (sockets.end)."""
