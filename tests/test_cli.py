@@ -74,3 +74,22 @@ def test_admin_create_names_an_unknown_school(fresh_backend: Backend, tmp_path: 
     )
     assert result.returncode == 1
     assert "no school or district 'nope'" in result.stderr
+
+
+async def test_a_second_server_on_a_port_in_use_stops_and_the_first_serves_on(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """The first listens on several sockets sharing the port (listeners.py); that sharing must
+    not let a second server in."""
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+    with start_server(backend, tmp_path / "first") as server:
+        second = headcount(
+            "serve", "--port", str(server.port), "--no-migrate",
+            cwd=tmp_path / "second", database_url=backend.database_url,
+        )  # fmt: skip
+        async with httpx.AsyncClient(base_url=server.base_url, trust_env=False) as http:
+            answered = [(await http.get("/healthz")).status_code for _ in range(20)]
+    assert second.returncode == 1, second.stderr
+    assert f"Cannot listen on 127.0.0.1:{server.port}: Address already in use" in second.stderr
+    assert answered == [200] * 20

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
-from headcount import cache_cli
+from headcount import cache_cli, listeners
 from headcount.client import client_app
 from headcount.http.guard import protocol_for
 from headcount.realtime.transport import FanoutProtocol
@@ -83,14 +84,21 @@ def serve(
         raise typer.Exit(2)
     if migrate_first:
         migrate.upgrade(settings.database_url)
-    uvicorn.run(
-        APP,
-        host=host or settings.host,
-        port=settings.port if port is None else port,
-        workers=workers,
-        reload=reload,
-        **server_options(settings),
-    )
+    host, port = host or settings.host, settings.port if port is None else port
+    # One process listens on several sockets (listeners.py); workers share uvicorn's one.
+    if workers > 1 or reload:
+        options = server_options(settings)
+        uvicorn.run(APP, host=host, port=port, workers=workers, reload=reload, **options)
+        return
+    try:
+        sockets = listeners.bind(host, port)
+    except OSError as exc:
+        typer.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    server = uvicorn.Server(uvicorn.Config(APP, host=host, port=port, **server_options(settings)))
+    server.run(sockets=sockets)
+    if not server.started:
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 @db_app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
@@ -22,6 +23,7 @@ from tests.realtime.helpers import (
     mark_request,
     my_attendance,
     open_room,
+    random_id,
     summary,
     token_for,
 )
@@ -148,3 +150,24 @@ async def test_a_socket_is_closed_when_its_token_expires(api: Api, sockets: Sock
     # The token's end reaches the open connection without the client doing anything.
     assert await sock.receive(wait=5.0) == error(UNAUTHORIZED)
     await expect_close(sock, POLICY_VIOLATION)
+
+
+async def test_sockets_refused_during_setup_give_their_turn_back(
+    api: Api, sockets: Sockets
+) -> None:
+    """Setups run a few at a time (ws.SETUPS_AT_ONCE); three times that many refused in the
+    middle of theirs (a signed token whose account does not exist) must leave every turn to
+    the good sockets opening beside them and to one opened after."""
+    teacher, class_id, _ = await api.classroom(1)
+    await api.start(teacher, class_id)
+    ghosts = [token_for({**claims(teacher), "userId": random_id()}) for _ in range(24)]
+    refused, accepted = await asyncio.gather(
+        asyncio.gather(*(sockets.connect(f"?token={ghost}") for ghost in ghosts)),
+        asyncio.gather(*(sockets.open(teacher) for _ in range(12))),
+    )
+    for sock in refused:
+        assert await sock.receive() == error(UNAUTHORIZED)
+        await expect_close(sock, POLICY_VIOLATION)
+    for sock in [*accepted, await sockets.open(teacher)]:
+        reply = await sock.request("SESSION_STATE", {"classId": class_id})
+        assert reply["event"] == "SESSION_STATE", reply

@@ -34,6 +34,10 @@ INTERNAL_ERROR = 1011
 STUDENTS = ("student",)
 # Messages a connection may have waiting before its socket stops reading more.
 INBOX_LIMIT = 8
+# Sockets being set up at once, each loading its account and its classes from the database:
+# a storm of connections (every client of a restarted process, say) waits its turn here
+# rather than in the database pool, where a wait past DB_TIMEOUT would close it with 1011.
+SETUPS_AT_ONCE = 8
 # Browsers cannot set headers on a WebSocket: they offer this subprotocol with the token as
 # the second one, which keeps the token out of URLs that proxies log.
 BEARER_PROTOCOL = "bearer"
@@ -238,21 +242,30 @@ class WebSocketApp:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.dispatcher = Dispatcher(services)
+        self.setups = asyncio.Semaphore(SETUPS_AT_ONCE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await endpoint(WebSocket(scope, receive, send), self.services, self.dispatcher)
+        websocket = WebSocket(scope, receive, send)
+        if not _origin_allowed(websocket, self.services.settings.cors_origin):
+            await websocket.close(POLICY_VIOLATION)  # before accepting: the upgrade is refused
+            return
+        token, subprotocol = _credentials(websocket)
+        try:
+            principal = self.services.tokens.from_header(token)
+        except InvalidToken:
+            await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
+            return
+        async with self.setups:
+            await endpoint(websocket, self.services, self.dispatcher, principal, subprotocol)
 
 
-async def endpoint(websocket: WebSocket, services: Services, dispatcher: Dispatcher) -> None:
-    if not _origin_allowed(websocket, services.settings.cors_origin):
-        await websocket.close(POLICY_VIOLATION)  # before accepting: the upgrade is refused
-        return
-    token, subprotocol = _credentials(websocket)
-    try:
-        principal = services.tokens.from_header(token)
-    except InvalidToken:
-        await _refuse(websocket, protocol.UNAUTHORIZED, subprotocol)
-        return
+async def endpoint(
+    websocket: WebSocket,
+    services: Services,
+    dispatcher: Dispatcher,
+    principal: Principal,
+    subprotocol: str | None,
+) -> None:
     try:
         honoured = await services.accounts.honours(principal)
     except Exception as exc:
