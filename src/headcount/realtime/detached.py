@@ -27,7 +27,7 @@ from websockets.frames import Frame, Opcode
 from websockets.server import ServerProtocol
 
 from headcount.realtime import sockets
-from headcount.realtime.sockets import GOING_AWAY, KEEPALIVE_TIMEOUT, STALL_SECONDS, Owner
+from headcount.realtime.sockets import GOING_AWAY, KEEPALIVE_TIMEOUT, Owner
 
 
 @dataclass(eq=False, slots=True)
@@ -108,11 +108,7 @@ class Detached(asyncio.Protocol):
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """A task for this socket's work that a graceful shutdown waits for."""
-        tasks = self._server.tasks
-        task = self._server.loop.create_task(work)
-        task.add_done_callback(tasks.discard)
-        tasks.add(task)
-        return task
+        return sockets.spawn(self._server.loop, self._server.tasks, work)
 
     def end(self, code: int) -> None:
         if not self._closing and not self._transport.is_closing():
@@ -142,7 +138,7 @@ class Detached(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         if self._stall is None:
-            self._stall = self._server.loop.call_later(STALL_SECONDS, self._drop_stalled)
+            self._stall = sockets.watch_stall(self._server.loop, self._transport)
 
     def resume_writing(self) -> None:
         if self._stall is not None:
@@ -196,10 +192,6 @@ class Detached(asyncio.Protocol):
         if not self._transport.is_closing():
             sockets.flush(self._conn, self._transport)
             self._transport.close()
-
-    def _drop_stalled(self) -> None:
-        self._stall = None
-        sockets.drop_stalled(self._transport)
 
     # Keepalive, as uvicorn's: a ping every period, a pong due within the next one.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from asyncio import TimerHandle
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
@@ -105,6 +106,24 @@ def close_code(conn: ServerProtocol) -> int:
     return ABNORMAL
 
 
-def drop_stalled(transport: asyncio.Transport) -> None:
+def spawn(
+    loop: asyncio.AbstractEventLoop,
+    tasks: set[asyncio.Task[None]],
+    work: Coroutine[Any, Any, None],
+) -> asyncio.Task[None]:
+    """A task for a socket's work, in the set uvicorn's graceful shutdown waits for."""
+    task = loop.create_task(work)
+    task.add_done_callback(tasks.discard)
+    tasks.add(task)
+    return task
+
+
+def watch_stall(loop: asyncio.AbstractEventLoop, transport: asyncio.Transport) -> TimerHandle:
+    """Started when the transport pauses writing, cancelled when it resumes: a peer still
+    not reading after `STALL_SECONDS` is dropped."""
+    return loop.call_later(STALL_SECONDS, _drop_stalled, transport)
+
+
+def _drop_stalled(transport: asyncio.Transport) -> None:
     log.warning("dropping a WebSocket peer that stopped reading")
     transport.abort()

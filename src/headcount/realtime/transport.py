@@ -30,7 +30,7 @@ from websockets.http11 import Request
 
 from headcount.realtime import sockets
 from headcount.realtime.detached import Detached, Server, server_of
-from headcount.realtime.sockets import GOING_AWAY, STALL_SECONDS, Owner
+from headcount.realtime.sockets import GOING_AWAY, Owner
 
 EXTENSION = "headcount.socket"
 
@@ -85,10 +85,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """A task for this socket's work that a graceful shutdown waits for, as for an app's."""
-        task = self.loop.create_task(work)
-        task.add_done_callback(self.on_task_complete)
-        self.tasks.add(task)
-        return task
+        return sockets.spawn(self.loop, self.tasks, work)
 
     def detach(self, owner: Owner) -> None:
         """Hand an accepted socket over to `owner`; the app's task may then return.
@@ -181,7 +178,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
     def pause_writing(self) -> None:
         super().pause_writing()
         if self._stall_timer is None:
-            self._stall_timer = self.loop.call_later(STALL_SECONDS, self._drop_stalled)
+            self._stall_timer = sockets.watch_stall(self.loop, self.transport)
 
     def resume_writing(self) -> None:
         super().resume_writing()
@@ -194,10 +191,6 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         if owner is not None:
             owner.closed(sockets.close_code(self.conn))
         self.release()
-
-    def _drop_stalled(self) -> None:
-        self._stall_timer = None
-        sockets.drop_stalled(self.transport)
 
     def _cancel_stall_timer(self) -> None:
         if self._stall_timer is not None:
